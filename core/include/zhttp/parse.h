@@ -48,8 +48,8 @@ typedef struct zh_limits {
 
 /* 8 KiB request line, 8 KiB field line, 64 KiB head, 100 fields, 16 MiB body,
  * 16 MiB chunk. */
-#define ZH_LIMITS_DEFAULT                                                                          \
-    ((zh_limits){ 8192, 8192, 65536, 100, 16u << 20, 16u << 20 })
+#define ZH_LIMITS_INIT { 8192, 8192, 65536, 100, 16u << 20, 16u << 20 }
+#define ZH_LIMITS_DEFAULT ((zh_limits)ZH_LIMITS_INIT)
 
 typedef struct zh_parse_config {
     zh_limits limits;
@@ -57,7 +57,9 @@ typedef struct zh_parse_config {
     bool force_scalar;    /* skip SIMD scans (Valgrind job, tests of the portable path) */
 } zh_parse_config;
 
-#define ZH_PARSE_CONFIG_DEFAULT ((zh_parse_config){ ZH_LIMITS_DEFAULT, 0, false })
+/* ZH_PARSE_CONFIG_INIT initialises a static; ZH_PARSE_CONFIG_DEFAULT is an expression. */
+#define ZH_PARSE_CONFIG_INIT { ZH_LIMITS_INIT, 0, false }
+#define ZH_PARSE_CONFIG_DEFAULT ((zh_parse_config)ZH_PARSE_CONFIG_INIT)
 
 /* ---------------------------------------------------------------- heads */
 

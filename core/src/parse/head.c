@@ -1,0 +1,469 @@
+/* Request and response heads: start line and field lines (RFC 9112 §2-§5).
+ *
+ * Stateless: each call parses from the first byte, so incremental use is "call
+ * again with more bytes" and a split input gives exactly the whole-input answer.
+ * Limits are positional (a line is too long when its content reaches the limit,
+ * whatever follows), which keeps that property for limit errors too. */
+#include <string.h>
+
+#include "parse/chars.h"
+#include "parse/head.h"
+#include "parse/scan.h"
+
+static const zh_parse_config default_config = ZH_PARSE_CONFIG_INIT;
+
+/* What to answer when the bytes ran out at the window's end: the window is capped
+ * at max_head, so if the buffer holds more, the head is too large. */
+static zh_err out_of_bytes(size_t len, size_t max_head)
+{
+    return len > max_head ? ZH_E_HEAD_TOO_LARGE : ZH_INCOMPLETE;
+}
+
+/* p[i] is CR or LF ending a line. RFC 9112 §2.2: CRLF; a bare CR is always an
+ * error; a bare LF only with ZH_LENIENT_BARE_LF. */
+static zh_err line_end(const char *p, size_t i, size_t n, size_t len, const zh_parse_config *cfg,
+                       size_t *next, size_t *err_at)
+{
+    if (p[i] == '\r') {
+        if (i + 1 >= n)
+            return out_of_bytes(len, cfg->limits.max_head);
+        if (p[i + 1] != '\n') {
+            *err_at = i;
+            return ZH_E_BARE_CR;
+        }
+        *next = i + 2;
+        return ZH_OK;
+    }
+    if (!(cfg->lenient & ZH_LENIENT_BARE_LF)) {
+        *err_at = i;
+        return ZH_E_BARE_LF;
+    }
+    *next = i + 1;
+    return ZH_OK;
+}
+
+/* The error for a byte that stopped a scan where it may not stand. */
+static zh_err stray_byte(char c, zh_err otherwise)
+{
+    if (c == '\0')
+        return ZH_E_NUL;
+    return otherwise;
+}
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+/* HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3), at p[i..). Reads at
+ * most 8 bytes; ZH_INCOMPLETE with *err_at = n when the window ends first (the
+ * caller knows whether that is a limit or a need for more bytes). */
+static zh_err parse_version(const char *p, size_t i, size_t n, int *minor, bool *supported,
+                            size_t *err_at)
+{
+    static const char shape[] = "HTTP/0.0";
+    for (size_t k = 0; k < 8; k++) {
+        if (i + k >= n) {
+            *err_at = n;
+            return ZH_INCOMPLETE;
+        }
+        char c = p[i + k];
+        bool ok = (shape[k] == '0') ? (c >= '0' && c <= '9') : c == shape[k];
+        if (!ok) {
+            *err_at = i + k;
+            return stray_byte(c, ZH_E_BAD_VERSION);
+        }
+    }
+    *minor = p[i + 7] - '0';
+    *supported = p[i + 5] == '1' && (p[i + 7] == '0' || p[i + 7] == '1');
+    return ZH_OK;
+}
+
+zh_err zh__parse_field_lines(const char *p, size_t pos, size_t n, size_t len,
+                             const zh_parse_config *cfg, zh_field *fields, size_t cap,
+                             size_t *num, size_t *end, size_t *err_at)
+{
+    const size_t max_line = cfg->limits.max_field_line;
+    size_t count = 0;
+    size_t limit = min_size(cap, cfg->limits.max_fields);
+    zh_err e;
+
+    for (;;) {
+        if (pos >= n)
+            return out_of_bytes(len, cfg->limits.max_head);
+        size_t line = pos;
+        char c = p[pos];
+
+        if (c == '\r' || c == '\n') { /* the empty line ends the block */
+            e = line_end(p, pos, n, len, cfg, end, err_at);
+            if (e == ZH_OK)
+                *num = count;
+            return e;
+        }
+
+        /* Line window: content may be max_line bytes; reaching the byte after
+         * that without a line end means the line is too long. */
+        size_t ln = min_size(n, line + max_line + 1);
+
+        if (c == ' ' || c == '\t') {
+            /* obs-fold (RFC 9112 §5.2), or whitespace before the first field
+             * (§2.2), which is never allowed. */
+            if (count == 0 || !(cfg->lenient & ZH_LENIENT_OBS_FOLD)) {
+                *err_at = pos;
+                return ZH_E_OBS_FOLD;
+            }
+            size_t v = zh__scan_value(p, pos, ln, cfg->force_scalar);
+            if (v >= ln) {
+                if (v >= line + max_line + 1) {
+                    *err_at = line + max_line;
+                    return ZH_E_FIELD_LINE_TOO_LONG;
+                }
+                return out_of_bytes(len, cfg->limits.max_head);
+            }
+            if (p[v] != '\r' && p[v] != '\n') {
+                *err_at = v;
+                return stray_byte(p[v], ZH_E_BAD_FIELD_VALUE);
+            }
+            size_t vend = v;
+            while (vend > line && (p[vend - 1] == ' ' || p[vend - 1] == '\t'))
+                vend--;
+            e = line_end(p, v, n, len, cfg, &pos, err_at);
+            if (e != ZH_OK)
+                return e;
+            if (fields && vend > line) {
+                zh_field *f = &fields[count - 1];
+                size_t vstart = (size_t)(f->value.ptr - p);
+                if (f->value.len == 0) { /* the value so far was empty: start at the fold's text */
+                    size_t s = line;
+                    while (p[s] == ' ' || p[s] == '\t')
+                        s++;
+                    vstart = s;
+                }
+                f->value.ptr = p + vstart;
+                f->value.len = vend - vstart;
+            }
+            continue;
+        }
+
+        /* field-name = token, then ':' with no whitespace before it (§5.1) */
+        size_t i = pos;
+        while (i < ln && zh__is((unsigned char)p[i], ZH_CC_TOKEN))
+            i++;
+        if (i >= ln) {
+            if (i >= line + max_line + 1) {
+                *err_at = line + max_line;
+                return ZH_E_FIELD_LINE_TOO_LONG;
+            }
+            return out_of_bytes(len, cfg->limits.max_head);
+        }
+        if (p[i] != ':') {
+            *err_at = i;
+            if (p[i] == ' ' || p[i] == '\t')
+                return i > pos ? ZH_E_WS_BEFORE_COLON : ZH_E_BAD_FIELD_NAME;
+            if (p[i] == '\r' || p[i] == '\n')
+                return ZH_E_FIELD_NO_COLON;
+            return stray_byte(p[i], ZH_E_BAD_FIELD_NAME);
+        }
+        if (i == pos) {
+            *err_at = i;
+            return ZH_E_BAD_FIELD_NAME;
+        }
+        size_t name_end = i++;
+
+        /* OWS field-value OWS (§5.5): trimmed on both sides */
+        while (i < ln && (p[i] == ' ' || p[i] == '\t'))
+            i++;
+        size_t vstart = i;
+        size_t v = zh__scan_value(p, i, ln, cfg->force_scalar);
+        if (v >= ln) {
+            if (v >= line + max_line + 1) {
+                *err_at = line + max_line;
+                return ZH_E_FIELD_LINE_TOO_LONG;
+            }
+            return out_of_bytes(len, cfg->limits.max_head);
+        }
+        if (p[v] != '\r' && p[v] != '\n') {
+            *err_at = v;
+            return stray_byte(p[v], ZH_E_BAD_FIELD_VALUE);
+        }
+        size_t vend = v;
+        while (vend > vstart && (p[vend - 1] == ' ' || p[vend - 1] == '\t'))
+            vend--;
+        e = line_end(p, v, n, len, cfg, &pos, err_at);
+        if (e != ZH_OK)
+            return e;
+        if (count >= limit) {
+            *err_at = line;
+            return ZH_E_TOO_MANY_FIELDS;
+        }
+        if (fields) {
+            fields[count].name = (zh_slice){ p + line, name_end - line };
+            fields[count].value = (zh_slice){ p + vstart, vend - vstart };
+        }
+        count++;
+    }
+}
+
+/* Percent-escapes in an origin-form target must be '%' HEXDIG HEXDIG. */
+static bool escapes_valid(const char *p, size_t start, size_t end, size_t *bad)
+{
+    const char *s = memchr(p + start, '%', end - start);
+    while (s) {
+        size_t at = (size_t)(s - p);
+        if (at + 2 >= end || !zh__is((unsigned char)p[at + 1], ZH_CC_HEX) ||
+            !zh__is((unsigned char)p[at + 2], ZH_CC_HEX)) {
+            *bad = at;
+            return false;
+        }
+        s = memchr(p + at + 3, '%', end - at - 3);
+    }
+    return true;
+}
+
+zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config *cfg,
+                             zh_request_head *h, size_t *consumed)
+{
+    if (!cfg)
+        cfg = &default_config;
+    const size_t max_head = cfg->limits.max_head;
+    const size_t n = min_size(len, max_head);
+    size_t pos = 0, err_at = 0;
+    zh_err e;
+
+    h->num_fields = 0;
+    h->error_offset = 0;
+
+    /* RFC 9112 §2.2: ignore empty lines before the request-line. */
+    while (pos < n && (buf[pos] == '\r' || buf[pos] == '\n')) {
+        e = line_end(buf, pos, n, len, cfg, &pos, &err_at);
+        if (e != ZH_OK)
+            goto fail;
+    }
+
+    const size_t line = pos;
+    const size_t ln = min_size(n, line + cfg->limits.max_request_line + 1);
+#define LINE_OUT(at)                                                                               \
+    do {                                                                                           \
+        if ((at) >= line + cfg->limits.max_request_line + 1) {                                     \
+            err_at = line + cfg->limits.max_request_line;                                          \
+            e = ZH_E_REQUEST_LINE_TOO_LONG;                                                        \
+        } else {                                                                                   \
+            err_at = (at);                                                                         \
+            e = out_of_bytes(len, max_head);                                                       \
+        }                                                                                          \
+        goto fail;                                                                                 \
+    } while (0)
+
+    /* method = token SP (§3.1) */
+    size_t i = pos;
+    while (i < ln && zh__is((unsigned char)buf[i], ZH_CC_TOKEN))
+        i++;
+    if (i >= ln)
+        LINE_OUT(i);
+    if (buf[i] != ' ' || i == line) {
+        err_at = i;
+        e = (buf[i] == '\r' || buf[i] == '\n') && i > line ? ZH_E_BAD_REQUEST_LINE
+                                                           : stray_byte(buf[i], ZH_E_BAD_METHOD);
+        goto fail;
+    }
+    h->method = (zh_slice){ buf + line, i - line };
+
+    /* request-target SP (§3.2) */
+    size_t t = ++i;
+    i = zh__scan_target(buf, i, ln, cfg->force_scalar);
+    if (i >= ln)
+        LINE_OUT(i);
+    if (buf[i] != ' ' || i == t) {
+        err_at = i;
+        if (buf[i] == '#')
+            e = ZH_E_URI_FRAGMENT;
+        else if ((buf[i] == '\r' || buf[i] == '\n') && i > t)
+            e = ZH_E_BAD_REQUEST_LINE; /* no version: HTTP/0.9 is not spoken */
+        else
+            e = stray_byte(buf[i], ZH_E_BAD_TARGET);
+        goto fail;
+    }
+    h->target = (zh_slice){ buf + t, i - t };
+    size_t bad;
+    if (!escapes_valid(buf, t, i, &bad)) {
+        err_at = bad;
+        e = ZH_E_BAD_PERCENT;
+        goto fail;
+    }
+
+    /* HTTP-version CRLF (§2.3) */
+    i++;
+    bool supported;
+    e = parse_version(buf, i, ln, &h->version_minor, &supported, &err_at);
+    if (e == ZH_INCOMPLETE)
+        LINE_OUT(err_at);
+    if (e != ZH_OK)
+        goto fail;
+    i += 8;
+    if (i >= ln)
+        LINE_OUT(i);
+    if (buf[i] != '\r' && buf[i] != '\n') {
+        err_at = i;
+        e = stray_byte(buf[i], ZH_E_BAD_VERSION);
+        goto fail;
+    }
+    e = line_end(buf, i, n, len, cfg, &pos, &err_at);
+    if (e != ZH_OK)
+        goto fail;
+#undef LINE_OUT
+
+    /* Only once the line is whole is the version's value an answer: a well-formed
+     * line with an unsupported version is 505, not 400 (RFC 9110 §15.6.6). */
+    if (!supported) {
+        err_at = i - 8;
+        e = ZH_E_UNSUPPORTED_VERSION;
+        goto fail;
+    }
+
+    /* The target's form follows from its first byte and the method (§3.2). The
+     * common origin-form was fully checked by the scan above. */
+    static const zh_slice connect = { "CONNECT", 7 };
+    if (buf[t] == '/' && !zh_slice_eq(h->method, connect)) {
+        h->form = ZH_FORM_ORIGIN;
+    } else {
+        zh_uri uri;
+        e = zh_parse_target(h->target, h->method, &uri);
+        if (e != ZH_OK) {
+            err_at = t;
+            goto fail;
+        }
+        h->form = uri.form;
+    }
+
+    size_t nf = 0;
+    e = zh__parse_field_lines(buf, pos, n, len, cfg, h->fields, h->fields_cap, &nf, consumed,
+                              &err_at);
+    if (e != ZH_OK)
+        goto fail;
+    h->num_fields = nf;
+    return ZH_OK;
+
+fail:
+    if (e == ZH_E_HEAD_TOO_LARGE)
+        err_at = max_head;
+    h->error_offset = err_at;
+    return e;
+}
+
+zh_err zh_parse_response_head(const char *buf, size_t len, const zh_parse_config *cfg,
+                              zh_response_head *h, size_t *consumed)
+{
+    if (!cfg)
+        cfg = &default_config;
+    const size_t max_head = cfg->limits.max_head;
+    const size_t n = min_size(len, max_head);
+    const size_t ln = min_size(n, cfg->limits.max_request_line + 1);
+    size_t err_at = 0, pos = 0, i;
+    bool supported;
+    zh_err e;
+
+    h->num_fields = 0;
+    h->error_offset = 0;
+
+#define LINE_OUT(at)                                                                               \
+    do {                                                                                           \
+        if ((at) >= cfg->limits.max_request_line + 1) {                                            \
+            err_at = cfg->limits.max_request_line;                                                 \
+            e = ZH_E_REQUEST_LINE_TOO_LONG;                                                        \
+        } else {                                                                                   \
+            err_at = (at);                                                                         \
+            e = out_of_bytes(len, max_head);                                                       \
+        }                                                                                          \
+        goto fail;                                                                                 \
+    } while (0)
+
+    /* status-line = HTTP-version SP status-code SP [ reason-phrase ] (§4) */
+    e = parse_version(buf, 0, ln, &h->version_minor, &supported, &err_at);
+    if (e == ZH_INCOMPLETE)
+        LINE_OUT(err_at);
+    if (e != ZH_OK)
+        goto fail;
+    i = 8;
+    if (i >= ln)
+        LINE_OUT(i);
+    if (buf[i] != ' ') {
+        err_at = i;
+        e = stray_byte(buf[i], ZH_E_BAD_STATUS_LINE);
+        goto fail;
+    }
+    i++;
+    int status = 0;
+    for (size_t k = 0; k < 3; k++, i++) {
+        if (i >= ln)
+            LINE_OUT(i);
+        if (buf[i] < '0' || buf[i] > '9') {
+            err_at = i;
+            e = stray_byte(buf[i], ZH_E_BAD_STATUS);
+            goto fail;
+        }
+        status = status * 10 + (buf[i] - '0');
+    }
+    if (i >= ln)
+        LINE_OUT(i);
+    if (buf[i] != ' ') {
+        err_at = i;
+        e = (buf[i] >= '0' && buf[i] <= '9') ? ZH_E_BAD_STATUS
+                                            : stray_byte(buf[i], ZH_E_BAD_STATUS_LINE);
+        goto fail;
+    }
+    if (status < 100 || status > 599) { /* RFC 9110 §15 */
+        err_at = 9;
+        e = ZH_E_BAD_STATUS;
+        goto fail;
+    }
+    size_t r = ++i;
+    i = zh__scan_value(buf, i, ln, cfg->force_scalar);
+    if (i >= ln)
+        LINE_OUT(i);
+    if (buf[i] != '\r' && buf[i] != '\n') {
+        err_at = i;
+        e = stray_byte(buf[i], ZH_E_BAD_REASON);
+        goto fail;
+    }
+    e = line_end(buf, i, n, len, cfg, &pos, &err_at);
+    if (e != ZH_OK)
+        goto fail;
+#undef LINE_OUT
+    if (!supported) {
+        err_at = 0;
+        e = ZH_E_UNSUPPORTED_VERSION;
+        goto fail;
+    }
+    h->status = status;
+    h->reason = (zh_slice){ buf + r, i - r };
+
+    size_t nf = 0;
+    e = zh__parse_field_lines(buf, pos, n, len, cfg, h->fields, h->fields_cap, &nf, consumed,
+                              &err_at);
+    if (e != ZH_OK)
+        goto fail;
+    h->num_fields = nf;
+    return ZH_OK;
+
+fail:
+    if (e == ZH_E_HEAD_TOO_LARGE)
+        err_at = max_head;
+    h->error_offset = err_at;
+    return e;
+}
+
+zh_err zh_parse_fields(const char *buf, size_t len, const zh_parse_config *cfg, zh_field *fields,
+                       size_t fields_cap, size_t *num_fields, size_t *consumed,
+                       size_t *error_offset)
+{
+    if (!cfg)
+        cfg = &default_config;
+    size_t err_at = 0, nf = 0;
+    size_t n = min_size(len, cfg->limits.max_head);
+    zh_err e = zh__parse_field_lines(buf, 0, n, len, cfg, fields, fields_cap, &nf, consumed,
+                                     &err_at);
+    if (e == ZH_E_HEAD_TOO_LARGE)
+        err_at = cfg->limits.max_head;
+    if (num_fields)
+        *num_fields = e == ZH_OK ? nf : 0;
+    if (error_offset)
+        *error_offset = e == ZH_OK ? 0 : err_at;
+    return e;
+}
