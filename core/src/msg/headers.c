@@ -1,0 +1,234 @@
+/* The ordered, duplicate-keeping, case-insensitive header table. */
+#include <string.h>
+
+#include "zhttp/alloc.h"
+#include "msg/msg_internal.h"
+
+/* RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "."
+ * / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
+bool zh__is_tchar(unsigned char c)
+{
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return true;
+    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+bool zh__is_token(zh_slice s)
+{
+    if (s.len == 0)
+        return false;
+    for (size_t i = 0; i < s.len; i++)
+        if (!zh__is_tchar((unsigned char)s.ptr[i]))
+            return false;
+    return true;
+}
+
+bool zh__is_field_text(zh_slice s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+zh_err zh__store_put(zh_headers *h, zh_slice s, size_t *off)
+{
+    *off = h->store.len;
+    return zh_buf_append(&h->store, s.ptr, s.len);
+}
+
+zh_slice zh__store_get(const zh_headers *h, size_t off, size_t len)
+{
+    zh_slice s = { len ? h->store.ptr + off : "", len };
+    return s;
+}
+
+void zh_headers_init(zh_headers *h)
+{
+    memset(h, 0, sizeof *h);
+    h->max = ZH_MSG_MAX_HEADERS_DEFAULT;
+}
+
+void zh_headers_reset(zh_headers *h)
+{
+    zh_buf_clear(&h->store);
+    h->count = 0;
+}
+
+void zh_headers_dispose(zh_headers *h)
+{
+    size_t max = h->max;
+    zh_buf_dispose(&h->store);
+    zh_free(h->slots);
+    memset(h, 0, sizeof *h);
+    h->max = max;
+}
+
+void zh_headers_set_max(zh_headers *h, size_t max) { h->max = max ? max : 1; }
+
+zh_err zh__headers_reserve(zh_headers *h, size_t n)
+{
+    if (h->cap >= n)
+        return ZH_OK;
+    size_t cap = h->cap ? h->cap : 8;
+    while (cap < n)
+        cap *= 2;
+    if (cap > SIZE_MAX / sizeof *h->slots)
+        return ZH_E_NOMEM;
+    zh__hslot *s = zh_realloc(h->slots, cap * sizeof *s);
+    if (!s)
+        return ZH_E_NOMEM;
+    h->slots = s;
+    h->cap = cap;
+    return ZH_OK;
+}
+
+size_t zh_headers_count(const zh_headers *h) { return h->count; }
+
+static zh_slice slot_name(const zh_headers *h, size_t i)
+{
+    return zh__store_get(h, h->slots[i].ent.name_off, h->slots[i].ent.name_len);
+}
+
+static zh_slice slot_value(const zh_headers *h, size_t i)
+{
+    return zh__store_get(h, h->slots[i].ent.value_off, h->slots[i].ent.value_len);
+}
+
+bool zh_headers_at(const zh_headers *h, size_t i, zh_slice *name, zh_slice *value)
+{
+    if (i >= h->count) {
+        if (name)
+            *name = (zh_slice){ "", 0 };
+        if (value)
+            *value = (zh_slice){ "", 0 };
+        return false;
+    }
+    if (name)
+        *name = slot_name(h, i);
+    if (value)
+        *value = slot_value(h, i);
+    return true;
+}
+
+/* Index of the first field named name at or after from, or h->count. */
+static size_t find_from(const zh_headers *h, zh_slice name, size_t from)
+{
+    for (size_t i = from; i < h->count; i++)
+        if (zh_slice_eq_nocase(slot_name(h, i), name))
+            return i;
+    return h->count;
+}
+
+bool zh_headers_get(const zh_headers *h, zh_slice name, zh_slice *value)
+{
+    size_t i = find_from(h, name, 0);
+    if (i == h->count) {
+        if (value)
+            *value = (zh_slice){ "", 0 };
+        return false;
+    }
+    if (value)
+        *value = slot_value(h, i);
+    return true;
+}
+
+bool zh_headers_has(const zh_headers *h, zh_slice name) { return find_from(h, name, 0) < h->count; }
+
+static zh_err check_field(zh_slice name, zh_slice value)
+{
+    if (!zh__is_token(name))
+        return ZH_E_BAD_FIELD_NAME;
+    if (!zh__is_field_text(value))
+        return ZH_E_BAD_FIELD_VALUE;
+    return ZH_OK;
+}
+
+/* True when s points into the table's store (a slice the table handed out). */
+static bool in_store(const zh_headers *h, zh_slice s)
+{
+    return s.len && h->store.ptr && s.ptr >= h->store.ptr && s.ptr < h->store.ptr + h->store.len;
+}
+
+/* Stores name and value; on error the store is as before. Either may be a slice
+ * of the store itself: it is re-pointed after the store grows. */
+static zh_err put_pair(zh_headers *h, zh_slice name, zh_slice value, size_t *noff, size_t *voff)
+{
+    size_t mark = h->store.len;
+    bool n_in = in_store(h, name), v_in = in_store(h, value);
+    size_t n_at = n_in ? (size_t)(name.ptr - h->store.ptr) : 0;
+    size_t v_at = v_in ? (size_t)(value.ptr - h->store.ptr) : 0;
+    zh_err e = zh_buf_reserve(&h->store, name.len + value.len);
+    if (n_in)
+        name.ptr = h->store.ptr + n_at;
+    if (v_in)
+        value.ptr = h->store.ptr + v_at;
+    if (e == ZH_OK)
+        e = zh__store_put(h, name, noff);
+    if (e == ZH_OK)
+        e = zh__store_put(h, value, voff);
+    if (e != ZH_OK)
+        h->store.len = mark;
+    return e;
+}
+
+zh_err zh_headers_add(zh_headers *h, zh_slice name, zh_slice value)
+{
+    zh_err e = check_field(name, value);
+    if (e != ZH_OK)
+        return e;
+    if (h->count >= h->max)
+        return ZH_E_TOO_MANY_FIELDS;
+    if ((e = zh__headers_reserve(h, h->count + 1)) != ZH_OK)
+        return e;
+    size_t noff, voff;
+    if ((e = put_pair(h, name, value, &noff, &voff)) != ZH_OK)
+        return e;
+    zh__hslot *s = &h->slots[h->count++];
+    s->ent.name_off = noff;
+    s->ent.name_len = name.len;
+    s->ent.value_off = voff;
+    s->ent.value_len = value.len;
+    return ZH_OK;
+}
+
+/* Removes slot i, keeping the order of the others. */
+static void remove_at(zh_headers *h, size_t i)
+{
+    memmove(&h->slots[i], &h->slots[i + 1], (h->count - i - 1) * sizeof *h->slots);
+    h->count--;
+}
+
+zh_err zh_headers_set(zh_headers *h, zh_slice name, zh_slice value)
+{
+    size_t first = find_from(h, name, 0);
+    if (first == h->count)
+        return zh_headers_add(h, name, value);
+    zh_err e = check_field(name, value);
+    if (e != ZH_OK)
+        return e;
+    size_t noff, voff;
+    if ((e = put_pair(h, name, value, &noff, &voff)) != ZH_OK)
+        return e;
+    zh__hslot *s = &h->slots[first];
+    s->ent.name_off = noff;
+    s->ent.name_len = name.len;
+    s->ent.value_off = voff;
+    s->ent.value_len = value.len;
+    zh_slice stored = slot_name(h, first); /* name may have pointed into the old store */
+    for (size_t i = find_from(h, stored, first + 1); i < h->count; i = find_from(h, stored, i))
+        remove_at(h, i);
+    return ZH_OK;
+}
+
+size_t zh_headers_del(zh_headers *h, zh_slice name)
+{
+    size_t removed = 0;
+    for (size_t i = find_from(h, name, 0); i < h->count; i = find_from(h, name, i)) {
+        remove_at(h, i);
+        removed++;
+    }
+    return removed;
+}
