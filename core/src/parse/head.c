@@ -143,9 +143,7 @@ zh_err zh__parse_field_lines(const char *p, size_t pos, size_t n, size_t len,
         }
 
         /* field-name = token, then ':' with no whitespace before it (§5.1) */
-        size_t i = pos;
-        while (i < ln && zh__is((unsigned char)p[i], ZH_CC_TOKEN))
-            i++;
+        size_t i = zh__scan_token(p, pos, ln, cfg->force_scalar);
         if (i >= ln) {
             if (i >= line + max_line + 1) {
                 *err_at = line + max_line;
