@@ -279,7 +279,7 @@ START_TEST(http11_connection_close_closes)
 }
 END_TEST
 
-START_TEST(head_has_length_but_no_body)
+START_TEST(head_has_no_body_bytes)
 {
     base_config(zh_hello_handler);
     start();
@@ -791,7 +791,7 @@ static Suite *server_suite(void)
     tcase_add_test(t, http10_closes_by_default);
     tcase_add_test(t, http10_keep_alive_stays_open);
     tcase_add_test(t, http11_connection_close_closes);
-    tcase_add_test(t, head_has_length_but_no_body);
+    tcase_add_test(t, head_has_no_body_bytes);
     tcase_add_test(t, expect_continue_sends_100_before_body);
     tcase_add_test(t, expect_continue_not_sent_when_body_already_there);
     tcase_add_test(t, expect_continue_too_large_gets_413_without_100);
