@@ -1,0 +1,242 @@
+/* The server over real TCP loopback sockets: worker threads, keep-alive and
+ * pipelining through the kernel, several workers on one SO_REUSEPORT port, curl
+ * against a server started in-process, graceful shutdown, and the pump mode with
+ * a listener. */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "zhttp/server.h"
+
+static zh_server *start_server(zh_handler h, unsigned workers)
+{
+    zh_server_config cfg;
+    zh_server_config_init(&cfg);
+    cfg.handler = h;
+    cfg.workers = workers;
+    zh_server *s;
+    ck_assert_int_eq(zh_server_create(&cfg, &s), ZH_OK);
+    ck_assert_int_eq(zh_server_listen(s, "127.0.0.1:0"), ZH_OK);
+    ck_assert_uint_ne(zh_server_port(s), 0);
+    ck_assert_int_eq(zh_server_start(s), ZH_OK);
+    return s;
+}
+
+static void connect_to(zh_server *s, zh_tcp_conn *c)
+{
+    ck_assert_int_eq(zh_tcp_connect(c, "127.0.0.1", zh_server_port(s), 2000), ZH_OK);
+}
+
+static void send_all(zh_conn *c, const char *s)
+{
+    size_t len = strlen(s), off = 0, n;
+    while (off < len) {
+        zh_err e = zh_conn_write(c, s + off, len - off, &n);
+        if (e == ZH_E_WOULD_BLOCK) {
+            ck_assert_int_eq(zh_conn_wait(c, ZH_WRITABLE, 2000), ZH_OK);
+            continue;
+        }
+        ck_assert_int_eq(e, ZH_OK);
+        off += n;
+    }
+}
+
+/* Reads until want occurrences of needle were seen, or EOF/timeout. */
+static char rbuf[1 << 16];
+static size_t recv_until(zh_conn *c, const char *needle, int want, bool *eof)
+{
+    size_t total = 0, n;
+    *eof = false;
+    for (;;) {
+        rbuf[total] = '\0';
+        int k = 0;
+        for (const char *p = rbuf; (p = strstr(p, needle)); p++)
+            k++;
+        if (k >= want && want > 0)
+            return total;
+        if (zh_conn_wait(c, ZH_READABLE, 3000) != ZH_OK)
+            return total;
+        zh_err e = zh_conn_read(c, rbuf + total, sizeof rbuf - 1 - total, &n);
+        if (e == ZH_E_WOULD_BLOCK)
+            continue;
+        if (e != ZH_OK) {
+            *eof = true;
+            rbuf[total] = '\0';
+            return total;
+        }
+        total += n;
+    }
+}
+
+START_TEST(tcp_roundtrip_keepalive_and_pipelining)
+{
+    zh_server *s = start_server(zh_echo_handler, 1);
+    zh_tcp_conn c;
+    connect_to(s, &c);
+    bool eof;
+    send_all(&c.base, "GET /first HTTP/1.1\r\nHost: x\r\n\r\n");
+    recv_until(&c.base, "target: /first", 1, &eof);
+    ck_assert_msg(strncmp(rbuf, "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", rbuf);
+    ck_assert(!eof);
+    send_all(&c.base, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Length: 2\r\n\r\nhiGET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+    recv_until(&c.base, "HTTP/1.1 200 OK", 3, &eof);
+    char *a = strstr(rbuf, "target: /a"), *b = strstr(rbuf, "target: /b"), *cc = strstr(rbuf, "target: /c");
+    ck_assert(a && b && cc && a < b && b < cc);
+    send_all(&c.base, "GET /bye HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    recv_until(&c.base, "no such string", 1, &eof);
+    ck_assert_ptr_nonnull(strstr(rbuf, "target: /bye"));
+    ck_assert(eof);
+    zh_conn_close(&c.base);
+    zh_server_stop(s);
+    ck_assert_int_eq(zh_server_wait(s), ZH_OK);
+    zh_server_destroy(s);
+}
+END_TEST
+
+START_TEST(tcp_protocol_error_answered_and_closed)
+{
+    zh_server *s = start_server(zh_echo_handler, 1);
+    zh_tcp_conn c;
+    connect_to(s, &c);
+    bool eof;
+    send_all(&c.base, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    recv_until(&c.base, "no such string", 1, &eof);
+    ck_assert_msg(strncmp(rbuf, "HTTP/1.1 400 ", 13) == 0, "%s", rbuf);
+    ck_assert_ptr_nonnull(strstr(rbuf, "Connection: close"));
+    ck_assert(eof);
+    zh_conn_close(&c.base);
+    zh_server_destroy(s); /* stops and joins the running workers itself */
+}
+END_TEST
+
+START_TEST(tcp_several_workers_share_the_port)
+{
+    zh_server *s = start_server(zh_hello_handler, 3);
+    for (int i = 0; i < 12; i++) {
+        zh_tcp_conn c;
+        connect_to(s, &c);
+        bool eof;
+        send_all(&c.base, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        recv_until(&c.base, "no such string", 1, &eof);
+        ck_assert(eof);
+        ck_assert_ptr_nonnull(strstr(rbuf, "Hello, World!"));
+        zh_conn_close(&c.base);
+    }
+    zh_server_stop(s);
+    zh_server_wait(s);
+    ck_assert(zh_server_drained(s));
+    zh_server_destroy(s);
+}
+END_TEST
+
+START_TEST(tcp_graceful_stop_finishes_in_flight_request)
+{
+    zh_server *s = start_server(zh_echo_handler, 1);
+    zh_tcp_conn busy, idle;
+    connect_to(s, &busy);
+    connect_to(s, &idle);
+    bool eof;
+    send_all(&idle.base, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    recv_until(&idle.base, "body-length", 1, &eof);
+    send_all(&busy.base, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
+    usleep(100000);
+    zh_server_stop(s);
+    /* The idle keep-alive connection is closed at once. */
+    recv_until(&idle.base, "no such string", 1, &eof);
+    ck_assert(eof);
+    send_all(&busy.base, "cd");
+    recv_until(&busy.base, "no such string", 1, &eof);
+    ck_assert_ptr_nonnull(strstr(rbuf, "body-length: 4\n\nabcd"));
+    ck_assert_ptr_nonnull(strstr(rbuf, "Connection: close"));
+    ck_assert(eof);
+    zh_conn_close(&busy.base);
+    zh_conn_close(&idle.base);
+    ck_assert_int_eq(zh_server_wait(s), ZH_OK);
+    ck_assert(zh_server_drained(s));
+    zh_tcp_conn late;
+    ck_assert_int_eq(zh_tcp_connect(&late, "127.0.0.1", zh_server_port(s), 500), ZH_E_CONNECT);
+    zh_server_destroy(s);
+}
+END_TEST
+
+START_TEST(pump_mode_with_listener)
+{
+    zh_server_config cfg;
+    zh_server_config_init(&cfg);
+    cfg.handler = zh_hello_handler;
+    zh_server *s;
+    ck_assert_int_eq(zh_server_create(&cfg, &s), ZH_OK);
+    ck_assert_int_eq(zh_server_listen(s, "127.0.0.1:0"), ZH_OK);
+    zh_tcp_conn c;
+    connect_to(s, &c);
+    send_all(&c.base, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    size_t total = 0, n;
+    for (int i = 0; i < 200 && !strstr(rbuf, "Hello, World!"); i++) {
+        zh_server_pump(s, 10);
+        if (zh_conn_read(&c.base, rbuf + total, sizeof rbuf - 1 - total, &n) == ZH_OK)
+            total += n;
+        rbuf[total] = '\0';
+    }
+    ck_assert_ptr_nonnull(strstr(rbuf, "Hello, World!"));
+    ck_assert_uint_eq(zh_server_conn_count(s), 1);
+    zh_conn_close(&c.base);
+    zh_server_destroy(s);
+}
+END_TEST
+
+START_TEST(curl_against_in_process_server)
+{
+    if (system("command -v curl >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "curl not installed: skipped\n");
+        return;
+    }
+    zh_server *s = start_server(zh_echo_handler, 1);
+    char cmd[512];
+    /* Two URLs: curl reuses the connection (keep-alive); -d sends a POST body. */
+    snprintf(cmd, sizeof cmd,
+             "curl -s --max-time 5 -H 'X-Test: yes' -d 'payload' http://127.0.0.1:%u/one "
+             "--next -s --max-time 5 -I http://127.0.0.1:%u/two 2>&1",
+             (unsigned)zh_server_port(s), (unsigned)zh_server_port(s));
+    FILE *f = popen(cmd, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(rbuf, 1, sizeof rbuf - 1, f);
+    rbuf[n] = '\0';
+    int rc = pclose(f);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_msg(strstr(rbuf, "method: POST\ntarget: /one\nversion: HTTP/1.1\n") != NULL, "%s", rbuf);
+    ck_assert_ptr_nonnull(strstr(rbuf, "header: X-Test: yes\n"));
+    ck_assert_ptr_nonnull(strstr(rbuf, "body-length: 7\n\npayload"));
+    ck_assert_ptr_nonnull(strstr(rbuf, "HTTP/1.1 200 OK"));
+    ck_assert_ptr_null(strstr(rbuf, "target: /two")); /* HEAD: no body */
+    zh_server_destroy(s);
+}
+END_TEST
+
+static Suite *tcp_suite(void)
+{
+    Suite *s = suite_create("server_tcp");
+    TCase *t = tcase_create("tcp");
+    tcase_set_timeout(t, 30);
+    tcase_add_test(t, tcp_roundtrip_keepalive_and_pipelining);
+    tcase_add_test(t, tcp_protocol_error_answered_and_closed);
+    tcase_add_test(t, tcp_several_workers_share_the_port);
+    tcase_add_test(t, tcp_graceful_stop_finishes_in_flight_request);
+    tcase_add_test(t, pump_mode_with_listener);
+    tcase_add_test(t, curl_against_in_process_server);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    SRunner *r = srunner_create(tcp_suite());
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}
