@@ -5,7 +5,7 @@
  *   message N                    before the 2nd, 3rd... message of a pipelined input
  *   method GET / target /x / form origin / version 1.1     (requests)
  *   version 1.1 / status 200 / reason OK                   (responses)
- *   field Name: value            each field line, in order
+ *   field Name: value            each field line, in order ("field Name:" if empty)
  *   head-bytes N                 length of the head, leading empty lines included
  *   uri scheme=.. host=.. port=.. path=.. query=..         (requests, zh_parse_target)
  *   framing none|length N|chunked|until-close close=0|1 [expect-continue]
@@ -60,7 +60,7 @@ static void put_fields(cf_buf *t, const zh_field *f, size_t n)
     for (size_t i = 0; i < n; i++) {
         cf_buf_puts(t, "field ");
         cf_buf_put_escaped(t, f[i].name.ptr, f[i].name.len);
-        cf_buf_puts(t, ": ");
+        cf_buf_puts(t, f[i].value.len ? ": " : ":"); /* no trailing space */
         cf_buf_put_escaped(t, f[i].value.ptr, f[i].value.len);
         cf_buf_puts(t, "\n");
     }

@@ -155,7 +155,7 @@ static size_t parse_responses(const char *sent, size_t sent_len, const char *res
                         ch = (char)(ch - 'A' + 'a');
                     cf_buf_put(t, &ch, 1);
                 }
-                cf_buf_puts(t, ": ");
+                cf_buf_puts(t, fields[i].value.len ? ": " : ":");
                 cf_buf_put_escaped(t, fields[i].value.ptr, fields[i].value.len);
                 cf_buf_puts(t, "\n");
             }
