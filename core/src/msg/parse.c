@@ -143,7 +143,9 @@ static zh_err continue_body(zh__parse_state *st, zh__body *body, const zh_parse_
         return ZH_OK;
     }
     if (e == ZH_INCOMPLETE) {
-        *consumed = len; /* every byte is in the object now */
+        /* Usually every byte; the chunked decoder may leave a partial line
+         * (e.g. a lone CR) for the next call. */
+        *consumed = start + used;
         return ZH_INCOMPLETE;
     }
     return fail(st, body, e);
