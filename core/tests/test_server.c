@@ -789,8 +789,7 @@ static Suite *server_suite(void)
     tcase_add_test(t, pipelined_batch_in_order_one_write);
     tcase_add_test(t, request_split_byte_by_byte);
     tcase_add_test(t, chunked_request_in_one_piece);
-    if (getenv("ZH_TEST_MSG_CHUNK_SPLIT"))
-        tcase_add_test(t, chunked_request_split_byte_by_byte);
+    tcase_add_test(t, chunked_request_split_byte_by_byte);
     tcase_add_test(t, http10_closes_by_default);
     tcase_add_test(t, http10_keep_alive_stays_open);
     tcase_add_test(t, http11_connection_close_closes);
