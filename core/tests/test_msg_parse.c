@@ -189,8 +189,8 @@ END_TEST
 static const char *const split_requests[] = {
     "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
     "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world",
-    "PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-    "3\r\nabc\r\n1;x=y\r\nd\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n",
+    ("PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+     "3\r\nabc\r\n1;x=y\r\nd\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n"),
     "\r\nGET /lead HTTP/1.0\r\n\r\n",
 };
 
