@@ -104,7 +104,7 @@ void cf_unified_diff(cf_buf *out, const char *label_a, const char *a, size_t ale
     while (i < n || j < m) {
         if (i < n && j < m && line_eq(&A, i, &B, j)) {
             ops[nops++] = (op){ ' ', i++, j++ };
-        } else if (j < m && (i == n || LL(i, j + 1) >= LL(i + 1, j))) {
+        } else if (j < m && (i == n || LL(i, j + 1) > LL(i + 1, j))) {
             ops[nops++] = (op){ '+', i, j++ };
         } else {
             ops[nops++] = (op){ '-', i++, j };
