@@ -1,0 +1,71 @@
+#include "ptest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+zh_parse_config pt_cfg(unsigned lenient, bool force_scalar)
+{
+    zh_parse_config c = ZH_PARSE_CONFIG_DEFAULT;
+    c.lenient = lenient;
+    c.force_scalar = force_scalar;
+    return c;
+}
+
+const char *pt_fields_str(const zh_field *f, size_t n, char *out, size_t cap)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && at < cap; i++) {
+        int w = snprintf(out + at, cap - at, "%.*s: %.*s\n", (int)f[i].name.len, f[i].name.ptr,
+                         (int)f[i].value.len, f[i].value.ptr);
+        if (w < 0)
+            break;
+        at += (size_t)w;
+    }
+    return out;
+}
+
+bool pt_slice_is(zh_slice s, const char *str)
+{
+    size_t n = strlen(str);
+    return s.len == n && (n == 0 || (s.ptr != NULL && memcmp(s.ptr, str, n) == 0));
+}
+
+bool pt_slice_within(zh_slice s, const void *buf, size_t len)
+{
+    const char *b = buf;
+    if (s.len == 0)
+        return s.ptr == NULL || (s.ptr >= b && s.ptr <= b + len);
+    return s.ptr >= b && s.ptr + s.len <= b + len;
+}
+
+const char *pt_escape(const char *p, size_t n, char *out, size_t cap)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < n && at + 5 < cap; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '\r')
+            at += (size_t)snprintf(out + at, cap - at, "\\r");
+        else if (c == '\n')
+            at += (size_t)snprintf(out + at, cap - at, "\\n");
+        else if (c == '\t')
+            at += (size_t)snprintf(out + at, cap - at, "\\t");
+        else if (c < 0x20 || c >= 0x7f)
+            at += (size_t)snprintf(out + at, cap - at, "\\x%02x", c);
+        else
+            out[at++] = (char)c;
+    }
+    out[at < cap ? at : cap - 1] = '\0';
+    return out;
+}
+
+size_t pt_find(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    if (k == 0 || k > n)
+        return (size_t)-1;
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return i;
+    return (size_t)-1;
+}

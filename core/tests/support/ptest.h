@@ -1,0 +1,31 @@
+/* Test support for the parse layer: configurations, field dumps, slice checks,
+ * and printable escapes for failure messages. */
+#ifndef ZH_TEST_PTEST_H
+#define ZH_TEST_PTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "zhttp/parse.h"
+
+/* The default configuration with the given lenient bits and scalar switch. */
+zh_parse_config pt_cfg(unsigned lenient, bool force_scalar);
+
+/* Writes "name: value\n" for each field into out (always NUL-terminated,
+ * truncated to cap) and returns out. */
+const char *pt_fields_str(const zh_field *f, size_t n, char *out, size_t cap);
+
+/* True when s holds exactly the bytes of the NUL-terminated str. */
+bool pt_slice_is(zh_slice s, const char *str);
+
+/* True when s lies inside buf[0..len) (an empty slice may also sit at buf+len
+ * or be NULL). Checks the zero-copy promise: results point into the input. */
+bool pt_slice_within(zh_slice s, const void *buf, size_t len);
+
+/* A printable C-escaped copy of p[0..n) in out (truncated to cap). */
+const char *pt_escape(const char *p, size_t n, char *out, size_t cap);
+
+/* Offset of the first occurrence of needle in hay[0..n), or (size_t)-1. */
+size_t pt_find(const char *hay, size_t n, const char *needle);
+
+#endif
