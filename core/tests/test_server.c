@@ -403,6 +403,165 @@ START_TEST(head_larger_than_buffer_is_served)
 }
 END_TEST
 
+
+START_TEST(unknown_expectation_gets_417)
+{
+    base_config(zh_echo_handler);
+    start();
+    bool eof;
+    exchange("PUT / HTTP/1.1\r\nHost: a\r\nExpect: fancy\r\nContent-Length: 2\r\n\r\nok", &eof);
+    ck_assert_msg(strncmp(out, "HTTP/1.1 417 ", 13) == 0, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "Connection: close"));
+    ck_assert(eof);
+    stop();
+}
+END_TEST
+
+START_TEST(chunked_body_over_limit_gets_413)
+{
+    base_config(zh_echo_handler);
+    CFG.parse.limits.max_body = 4;
+    start();
+    bool eof;
+    exchange("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", &eof);
+    ck_assert_msg(strncmp(out, "HTTP/1.1 413 ", 13) == 0, "%s", out);
+    ck_assert(eof);
+    stop();
+}
+END_TEST
+
+START_TEST(linger_ends_when_client_never_closes)
+{
+    base_config(zh_echo_handler);
+    start();
+    bool eof;
+    exchange("BAD REQUEST\r\n\r\n", &eof);
+    ck_assert_msg(strncmp(out, "HTTP/1.1 400 ", 13) == 0, "%s", out);
+    ck_assert(eof);
+    /* The client keeps sending garbage; the server discards it while lingering. */
+    send_str("more junk");
+    pump_all();
+    ck_assert(!zh_pipe_end_closed(&P, 1));
+    fake_now += 1999;
+    pump_all();
+    ck_assert(!zh_pipe_end_closed(&P, 1));
+    fake_now += 1;
+    pump_all();
+    ck_assert(zh_pipe_end_closed(&P, 1));
+    ck_assert_uint_eq(zh_server_conn_count(S), 0);
+    stop();
+}
+END_TEST
+
+static int pieces_left;
+static zh_err piece_writer(void *ud, zh_buf *o, bool *done)
+{
+    (void)ud;
+    if (pieces_left < 0)
+        return ZH_E_IO;
+    zh_err e = zh_buf_append(o, "piece;", 6);
+    if (--pieces_left == 0)
+        *done = true;
+    return e;
+}
+
+static void streaming_handler(zh_ctx *ctx)
+{
+    zh_response_set_body_writer(zh_ctx_response(ctx), piece_writer, NULL);
+}
+
+START_TEST(streamed_body_goes_out_chunked)
+{
+    base_config(streaming_handler);
+    start();
+    pieces_left = 3;
+    bool eof;
+    exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n", &eof);
+    ck_assert_ptr_nonnull(strstr(out, "Transfer-Encoding: chunked\r\n"));
+    ck_assert_str_eq(strstr(out, "\r\n\r\n") + 4, "6\r\npiece;\r\n6\r\npiece;\r\n6\r\npiece;\r\n0\r\n\r\n");
+    ck_assert(!eof);
+    stop();
+}
+END_TEST
+
+START_TEST(streamed_body_error_closes_connection)
+{
+    base_config(streaming_handler);
+    start();
+    pieces_left = -1;
+    bool eof;
+    exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /second HTTP/1.1\r\nHost: a\r\n\r\n", &eof);
+    ck_assert_ptr_nonnull(strstr(out, "Transfer-Encoding: chunked\r\n"));
+    ck_assert_ptr_null(strstr(out, "0\r\n\r\n")); /* never a clean end */
+    ck_assert_int_eq(count_of(out, "HTTP/1.1 200"), 1);
+    ck_assert(eof);
+    stop();
+}
+END_TEST
+
+static void huge_handler(zh_ctx *ctx)
+{
+    static char body[200000];
+    for (size_t i = 0; i < sizeof body; i++)
+        body[i] = (char)('a' + i % 23);
+    zh_response_set_body(zh_ctx_response(ctx), body, sizeof body);
+}
+
+START_TEST(large_response_through_small_pipe)
+{
+    base_config(huge_handler);
+    fake_now = 1000000;
+    ck_assert_int_eq(zh_server_create(&CFG, &S), ZH_OK);
+    ck_assert_int_eq(zh_pipe_pair_init(&P, 4096), ZH_OK);
+    ck_assert_int_eq(zh_server_serve_conn(S, zh_pipe_conn(&P, 1)), ZH_OK);
+    send_str("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    static char got[500000];
+    size_t total = 0, n;
+    for (int i = 0; i < 100000 && total < 400200; i++) {
+        zh_server_pump(S, 0);
+        if (zh_conn_read(cli(), got + total, sizeof got - 1 - total, &n) == ZH_OK)
+            total += n;
+    }
+    got[total] = '\0';
+    ck_assert_int_eq(count_of(got, "HTTP/1.1 200 OK"), 2);
+    ck_assert_ptr_nonnull(strstr(got, "Content-Length: 200000\r\n"));
+    char *b1 = strstr(got, "\r\n\r\n") + 4;
+    for (size_t i = 0; i < 200000; i++)
+        ck_assert_int_eq(b1[i], (char)('a' + i % 23));
+    ck_assert(strncmp(b1 + 200000, "HTTP/1.1 200 OK", 15) == 0);
+    ck_assert(!zh_pipe_end_closed(&P, 1));
+    stop();
+}
+END_TEST
+
+START_TEST(many_pipelined_requests_past_high_water)
+{
+    base_config(zh_echo_handler);
+    CFG.buffer_size = 1024;
+    start();
+    static char reqs[40000];
+    reqs[0] = '\0';
+    for (int i = 0; i < 300; i++) {
+        char one[80];
+        snprintf(one, sizeof one, "GET /n%03d HTTP/1.1\r\nHost: a\r\n\r\n", i);
+        strcat(reqs, one);
+    }
+    bool eof;
+    exchange(reqs, &eof);
+    ck_assert_int_eq(count_of(out, "HTTP/1.1 200 OK"), 300);
+    const char *p = out;
+    for (int i = 0; i < 300; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "target: /n%03d\n", i);
+        const char *q = strstr(p, want);
+        ck_assert_msg(q != NULL, "response %d missing or out of order", i);
+        p = q;
+    }
+    ck_assert(!eof);
+    stop();
+}
+END_TEST
+
 /* ---------------------------------------------------------------- errors */
 
 typedef struct {
@@ -801,11 +960,17 @@ static Suite *server_suite(void)
     tcase_add_test(t, user_data_reaches_handler);
     tcase_add_test(t, echo_describes_request);
     tcase_add_test(t, head_larger_than_buffer_is_served);
+    tcase_add_test(t, streamed_body_goes_out_chunked);
+    tcase_add_test(t, streamed_body_error_closes_connection);
+    tcase_add_test(t, large_response_through_small_pipe);
+    tcase_add_test(t, many_pipelined_requests_past_high_water);
     suite_add_tcase(s, t);
     TCase *e = tcase_create("errors");
     tcase_add_loop_test(e, errors_get_mapped_status_and_close, 0,
                         (int)(sizeof err_cases / sizeof err_cases[0]));
     tcase_add_test(e, truncated_request_is_closed_without_answer);
+    tcase_add_test(e, unknown_expectation_gets_417);
+    tcase_add_test(e, chunked_body_over_limit_gets_413);
     tcase_add_test(e, half_close_after_pipelined_requests_still_answers_them);
     suite_add_tcase(s, e);
     TCase *tm = tcase_create("timeouts");
@@ -813,6 +978,7 @@ static Suite *server_suite(void)
     tcase_add_test(tm, idle_timeout_closes_silently);
     tcase_add_test(tm, first_request_must_arrive_within_head_timeout);
     tcase_add_test(tm, write_timeout_closes_stuck_connection);
+    tcase_add_test(tm, linger_ends_when_client_never_closes);
     suite_add_tcase(s, tm);
     TCase *l = tcase_create("limits");
     tcase_add_test(l, max_conns_refuses_extra_connection);

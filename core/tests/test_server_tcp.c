@@ -216,6 +216,54 @@ START_TEST(curl_against_in_process_server)
 }
 END_TEST
 
+
+START_TEST(tcp_max_conns_closes_extra_connections)
+{
+    zh_server_config cfg;
+    zh_server_config_init(&cfg);
+    cfg.handler = zh_hello_handler;
+    cfg.max_conns = 1;
+    zh_server *s;
+    ck_assert_int_eq(zh_server_create(&cfg, &s), ZH_OK);
+    ck_assert_int_eq(zh_server_listen(s, "127.0.0.1:0"), ZH_OK);
+    ck_assert_int_eq(zh_server_start(s), ZH_OK);
+    zh_tcp_conn first, second;
+    connect_to(s, &first);
+    bool eof;
+    send_all(&first.base, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    recv_until(&first.base, "Hello, World!", 1, &eof);
+    ck_assert(!eof);
+    connect_to(s, &second); /* the kernel accepts; the server closes it at once */
+    send_all(&second.base, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    recv_until(&second.base, "Hello, World!", 1, &eof);
+    ck_assert(eof);
+    ck_assert_ptr_null(strstr(rbuf, "Hello"));
+    /* The first one is still served. */
+    send_all(&first.base, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    recv_until(&first.base, "Hello, World!", 1, &eof);
+    ck_assert_ptr_nonnull(strstr(rbuf, "Hello, World!"));
+    zh_conn_close(&first.base);
+    zh_conn_close(&second.base);
+    zh_server_destroy(s);
+}
+END_TEST
+
+START_TEST(listen_rejects_bad_addresses)
+{
+    zh_server_config cfg;
+    zh_server_config_init(&cfg);
+    cfg.handler = zh_hello_handler;
+    zh_server *s;
+    ck_assert_int_eq(zh_server_create(&cfg, &s), ZH_OK);
+    ck_assert_int_eq(zh_server_listen(s, "127.0.0.1"), ZH_E_BAD_PORT);
+    ck_assert_int_eq(zh_server_listen(s, "nohost:80"), ZH_E_BAD_HOST);
+    ck_assert_uint_eq(zh_server_port(s), 0);
+    ck_assert_int_eq(zh_server_listen(s, "127.0.0.1:0"), ZH_OK);
+    ck_assert_int_eq(zh_server_listen(s, "127.0.0.1:0"), ZH_E_INVALID_ARGUMENT); /* already listening */
+    zh_server_destroy(s);
+}
+END_TEST
+
 static Suite *tcp_suite(void)
 {
     Suite *s = suite_create("server_tcp");
@@ -227,6 +275,8 @@ static Suite *tcp_suite(void)
     tcase_add_test(t, tcp_graceful_stop_finishes_in_flight_request);
     tcase_add_test(t, pump_mode_with_listener);
     tcase_add_test(t, curl_against_in_process_server);
+    tcase_add_test(t, tcp_max_conns_closes_extra_connections);
+    tcase_add_test(t, listen_rejects_bad_addresses);
     suite_add_tcase(s, t);
     return s;
 }

@@ -343,6 +343,15 @@ static void respond(zh__sconn *c)
 
 enum { PROC_NEED_INPUT, PROC_HIGH_WATER, PROC_STOPPED };
 
+/* RFC 9110 §10.1.1: the only expectation defined is 100-continue; a server MAY
+ * answer any other with 417. (HTTP/1.0 peers' Expect is ignored, §10.1.1.) */
+static bool expectation_ok(const zh_request *req)
+{
+    if (zh_request_version(req) == 0 || zh_request_expect_continue(req))
+        return true;
+    return !zh_headers_has(zh_request_headers_const(req), ZH_SLICE_LIT("Expect"));
+}
+
 /* Parses and answers every complete request buffered on c, in order. */
 static int process(zh__sconn *c)
 {
@@ -361,12 +370,20 @@ static int process(zh__sconn *c)
             }
             zh_request_reset(&c->ex->req);
             c->sent_continue = false;
+            c->head_checked = false;
         }
         if (avail == 0)
             return PROC_NEED_INPUT;
         size_t used = 0;
         zh_err e = zh_request_parse(&c->ex->req, c->rbuf + c->rpos, avail, &cfg->parse, &used);
         c->rpos += used;
+        if ((e == ZH_OK || e == ZH_INCOMPLETE) && !c->head_checked && zh_request_head_done(&c->ex->req)) {
+            c->head_checked = true;
+            if (!expectation_ok(&c->ex->req)) {
+                respond_error(c, ZH_E_EXPECTATION_FAILED);
+                return PROC_STOPPED;
+            }
+        }
         if (e == ZH_INCOMPLETE) {
             zh_request *req = &c->ex->req;
             /* RFC 9110 §10.1.1: the client waits for 100 before sending the body. */

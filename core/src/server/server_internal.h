@@ -48,6 +48,7 @@ typedef struct zh__sconn {
     bool closing;                /* no more requests: flush, then linger and close */
     bool lingering;
     bool sent_continue;
+    bool head_checked;           /* the current request's head passed the server's checks */
     bool progress;               /* bytes moved in the current drive */
     bool wrote;                  /* write progress in the current drive */
     bool completed;              /* a response was produced in the current drive */
