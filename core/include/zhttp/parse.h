@@ -163,11 +163,16 @@ typedef struct zh_framing_input {
 /* THE message body length decision, RFC 9112 §6.3, rules 1-8, plus connection
  * persistence (§9.3: Connection: close/keep-alive, HTTP/1.0 default). Server,
  * client, fuzzers and conformance all use this one function.
- * Requests: no CL/TE -> NONE; TE with chunked last -> CHUNKED; TE without chunked
- * last -> ZH_E_CHUNKED_NOT_LAST (§6.3 rule 4, answered 400 then close); unknown
- * coding -> ZH_E_UNKNOWN_TRANSFER_CODING (501); TE in HTTP/1.0 -> ZH_E_TE_IN_HTTP10;
- * CL and TE -> ZH_E_CL_AND_TE.
- * Responses: HEAD, 1xx, 204, 304, 2xx to CONNECT -> NONE; TE chunked last ->
+ * Requests: no CL/TE -> NONE; TE "chunked" -> CHUNKED; chunked present but not
+ * last, or only registered codings ("gzip") -> ZH_E_CHUNKED_NOT_LAST (§6.3 rule
+ * 4, answered 400 then close); an unregistered coding ("xchunked") anywhere ->
+ * ZH_E_UNKNOWN_TRANSFER_CODING (501, §6.1); "gzip, chunked" -> also 501: zhttp
+ * decodes only chunked, and a still-coded body must not reach a handler;
+ * chunked twice -> ZH_E_CHUNKED_TWICE; TE in HTTP/1.0 -> ZH_E_TE_IN_HTTP10; CL and
+ * TE -> ZH_E_CL_AND_TE.
+ * Responses: HEAD, 1xx, 204, 304, 2xx to CONNECT -> NONE (101 and 2xx to
+ * CONNECT also set must_close: the connection stops carrying HTTP/1.1 messages,
+ * so it never goes back to a keep-alive pool); TE chunked last ->
  * CHUNKED; other TE -> UNTIL_CLOSE; CL -> LENGTH; neither -> UNTIL_CLOSE; CL and TE
  * -> ZH_E_CL_AND_TE unless ZH_LENIENT_CL_TE_RESPONSE (TE wins, must_close).
  * Content-Length: 1*DIGIT, no sign, < 2^63, a list or duplicates only when all
@@ -206,10 +211,14 @@ ZH_API void zh_chunked_init(zh_chunked *d, const zh_parse_config *cfg);
 /* Decodes from buf[0..len). Finds the next run of body bytes and returns it in
  * *data (a slice into buf, possibly empty), with *consumed the input bytes used
  * (up to the end of that data). Returns ZH_OK when the last chunk and trailer
- * section are done (*consumed then ends just after the final CRLF), ZH_INCOMPLETE
- * when the caller must call again with the bytes after *consumed (plus more if
- * *consumed == len and data is empty), or an error. Trailer fields are checked with
- * the field rules and limits, then discarded (RFC 9110 §6.5.1). */
+ * section are done (*consumed then ends just after the final CRLF; bytes after it
+ * belong to the next message), ZH_INCOMPLETE when the caller must call again with
+ * the bytes after *consumed (when data is empty, *consumed == len: everything was
+ * taken and more input is needed), or an error (*consumed is then the offset of
+ * the offending byte). The decoder keeps its whole state in d, byte by byte, so
+ * input may be split anywhere. Trailer fields are checked with the field rules and
+ * head limits (max_field_line, max_fields, max_head), then discarded (RFC 9110
+ * §6.5.1). */
 ZH_API zh_err zh_chunked_next(zh_chunked *d, const char *buf, size_t len, size_t *consumed,
                               zh_slice *data);
 
@@ -239,7 +248,9 @@ typedef struct zh_uri {
 
 /* Splits and validates a request-target. method decides the forms allowed
  * (authority-form only for CONNECT, asterisk-form only for OPTIONS). A fragment is
- * ZH_E_URI_FRAGMENT; a bad %XX is ZH_E_BAD_PERCENT; a bad port ZH_E_BAD_PORT. */
+ * ZH_E_URI_FRAGMENT; a bad %XX is ZH_E_BAD_PERCENT; a bad or (CONNECT) missing
+ * port ZH_E_BAD_PORT; a bad host or any userinfo ZH_E_BAD_HOST; anything else
+ * ZH_E_BAD_TARGET. The request head parser passes these codes on. */
 ZH_API zh_err zh_parse_target(zh_slice target, zh_slice method, zh_uri *out);
 
 /* Splits an absolute URL for a client ("http://host[:port]/path?query").

@@ -6,7 +6,7 @@
 
 #include "base/ascii.h"
 #include "parse/chars.h"
-#include "parse/head.h"
+#include "zhttp/parse.h"
 
 enum {
     S_SIZE_START, /* first HEXDIG of chunk-size */
@@ -24,7 +24,11 @@ enum {
     S_DATA,
     S_DATA_CR,    /* CRLF after chunk-data */
     S_DATA_LF,
-    S_TRAILER,    /* trailer section, parsed a whole section at a time */
+    S_TRAILER,    /* start of a trailer line (or of the final empty line) */
+    S_TR_NAME,    /* field-name */
+    S_TR_VALUE,   /* after the colon: OWS field-value OWS */
+    S_TR_LF,      /* CR seen at the end of a trailer field line */
+    S_TR_END_LF,  /* CR seen on the final empty line */
     S_DONE,
 };
 
@@ -53,6 +57,88 @@ static bool is_qdtext(unsigned char c)
 static bool is_escapable(unsigned char c)
 {
     return c == '\t' || c == ' ' || (c >= 0x21 && c <= 0x7e) || c >= 0x80;
+}
+
+/* A trailer field line ended: count it against the head limits. */
+static zh_err trailer_line_done(zh_chunked *d)
+{
+    d->line_len = 0;
+    if (++d->trailer_fields > d->limits.max_fields)
+        return ZH_E_TOO_MANY_FIELDS;
+    d->state = S_TRAILER;
+    return ZH_OK;
+}
+
+/* The trailer section (RFC 9112 §7.1.2), byte by byte, with the field-line
+ * rules of a head (RFC 9112 §5): the same errors as zh_parse_fields. */
+static zh_err step_trailer(zh_chunked *d, unsigned char c)
+{
+    if (++d->trailer_bytes > d->limits.max_head)
+        return ZH_E_HEAD_TOO_LARGE;
+    if (d->state != S_TRAILER && d->state != S_TR_END_LF && ++d->line_len > d->limits.max_field_line)
+        return ZH_E_FIELD_LINE_TOO_LONG;
+    switch (d->state) {
+    case S_TRAILER:
+        if (c == '\r') {
+            d->state = S_TR_END_LF;
+            return ZH_OK;
+        }
+        if (c == '\n') {
+            if (!(d->lenient & ZH_LENIENT_BARE_LF))
+                return ZH_E_BARE_LF;
+            d->state = S_DONE;
+            return ZH_OK;
+        }
+        d->line_len = 1;
+        if (c == ' ' || c == '\t') {
+            if (d->trailer_fields == 0 || !(d->lenient & ZH_LENIENT_OBS_FOLD))
+                return ZH_E_OBS_FOLD;
+            d->trailer_fields--; /* a continuation of the last line, counted again at its end */
+            d->state = S_TR_VALUE;
+            return ZH_OK;
+        }
+        if (zh__is(c, ZH_CC_TOKEN)) {
+            d->state = S_TR_NAME;
+            return ZH_OK;
+        }
+        return c == '\0' ? ZH_E_NUL : ZH_E_BAD_FIELD_NAME;
+    case S_TR_NAME:
+        if (zh__is(c, ZH_CC_TOKEN))
+            return ZH_OK;
+        if (c == ':') {
+            d->state = S_TR_VALUE;
+            return ZH_OK;
+        }
+        if (c == ' ' || c == '\t')
+            return ZH_E_WS_BEFORE_COLON;
+        if (c == '\r' || c == '\n')
+            return ZH_E_FIELD_NO_COLON;
+        return c == '\0' ? ZH_E_NUL : ZH_E_BAD_FIELD_NAME;
+    case S_TR_VALUE:
+        if (zh__is(c, ZH_CC_VALUE))
+            return ZH_OK;
+        if (c == '\r') {
+            d->state = S_TR_LF;
+            return ZH_OK;
+        }
+        if (c == '\n') {
+            if (!(d->lenient & ZH_LENIENT_BARE_LF))
+                return ZH_E_BARE_LF;
+            return trailer_line_done(d);
+        }
+        return c == '\0' ? ZH_E_NUL : ZH_E_BAD_FIELD_VALUE;
+    case S_TR_LF:
+        if (c != '\n')
+            return ZH_E_BARE_CR;
+        return trailer_line_done(d);
+    case S_TR_END_LF:
+        if (c != '\n')
+            return ZH_E_BARE_CR;
+        d->state = S_DONE;
+        return ZH_OK;
+    default:
+        return ZH_E_INVALID_ARGUMENT;
+    }
 }
 
 /* The size line is over: decide what follows it. */
@@ -90,10 +176,13 @@ static zh_err step_size_line(zh_chunked *d, unsigned char c)
     case S_SIZE: {
         int h = zh__hexval(c);
         if (h >= 0) {
-            uint64_t limit = d->limits.max_chunk_size;
-            if (d->size > (limit - (uint64_t)h) / 16)
-                return ZH_E_CHUNK_TOO_LARGE;
+            /* A size past 64 bits is no number at all; one past the limit is
+             * too large (413). */
+            if (d->size > (UINT64_MAX - (uint64_t)h) / 16)
+                return ZH_E_BAD_CHUNK_SIZE;
             d->size = d->size * 16 + (uint64_t)h;
+            if (d->size > d->limits.max_chunk_size)
+                return ZH_E_CHUNK_TOO_LARGE;
             d->state = S_SIZE;
             return ZH_OK;
         }
@@ -238,28 +327,22 @@ zh_err zh_chunked_next(zh_chunked *d, const char *buf, size_t len, size_t *consu
             d->size = 0;
             i++;
             continue;
-        case S_TRAILER: {
-            /* The trailer section is parsed whole, with the field rules and
-             * limits of a head; until its empty line is here, consume nothing. */
-            zh_parse_config cfg = { d->limits, d->lenient, true };
-            size_t nf = 0, end = 0, err_at = 0;
-            size_t n = len - i < d->limits.max_head ? len - i : d->limits.max_head;
-            e = zh__parse_field_lines(buf + i, 0, n, len - i, &cfg, NULL, SIZE_MAX, &nf, &end,
-                                      &err_at);
-            if (e == ZH_INCOMPLETE) {
-                *consumed = i;
-                return ZH_INCOMPLETE;
-            }
+        case S_TRAILER:
+        case S_TR_NAME:
+        case S_TR_VALUE:
+        case S_TR_LF:
+        case S_TR_END_LF:
+            e = step_trailer(d, c);
             if (e != ZH_OK) {
-                *consumed = i + err_at;
+                *consumed = i;
                 return e;
             }
-            d->trailer_fields = nf;
-            d->trailer_bytes = end;
-            d->state = S_DONE;
-            *consumed = i + end;
-            return ZH_OK;
-        }
+            i++;
+            if (d->state == S_DONE) {
+                *consumed = i;
+                return ZH_OK;
+            }
+            continue;
         case S_DONE:
             *consumed = i;
             return ZH_OK;

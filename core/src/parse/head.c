@@ -59,6 +59,11 @@ static zh_err parse_version(const char *p, size_t i, size_t n, int *minor, bool 
                             size_t *err_at)
 {
     static const char shape[] = "HTTP/0.0";
+    if (n - i >= 8 && memcmp(p + i, "HTTP/1.", 7) == 0 && (p[i + 7] == '1' || p[i + 7] == '0')) {
+        *minor = p[i + 7] - '0'; /* the common case in one compare */
+        *supported = true;
+        return ZH_OK;
+    }
     for (size_t k = 0; k < 8; k++) {
         if (i + k >= n) {
             *err_at = n;
@@ -76,127 +81,37 @@ static zh_err parse_version(const char *p, size_t i, size_t n, int *minor, bool 
     return ZH_OK;
 }
 
+#define FIELD_LINES_FN field_lines_portable
+#define FIELD_LINES_ATTR
+#define SCAN_VALUE(p, i, n) zh__scan_value_portable(p, i, n)
+#define SCAN_TOKEN(p, i, n) zh__scan_table(p, i, n, ZH_CC_TOKEN)
+#include "parse/field_lines.inc"
+#undef FIELD_LINES_FN
+#undef FIELD_LINES_ATTR
+#undef SCAN_VALUE
+#undef SCAN_TOKEN
+
+#ifdef ZH_SCAN_SIMD
+#define FIELD_LINES_FN field_lines_simd
+#define FIELD_LINES_ATTR ZH_SIMD_TARGET
+#define SCAN_VALUE(p, i, n) zh__scan_value_simd(p, i, n)
+#define SCAN_TOKEN(p, i, n) zh__scan_class_simd(p, i, n, zh__token_rows, ZH_CC_TOKEN)
+#include "parse/field_lines.inc"
+#undef FIELD_LINES_FN
+#undef FIELD_LINES_ATTR
+#undef SCAN_VALUE
+#undef SCAN_TOKEN
+#endif
+
 zh_err zh__parse_field_lines(const char *p, size_t pos, size_t n, size_t len,
                              const zh_parse_config *cfg, zh_field *fields, size_t cap,
                              size_t *num, size_t *end, size_t *err_at)
 {
-    const size_t max_line = cfg->limits.max_field_line;
-    size_t count = 0;
-    size_t limit = min_size(cap, cfg->limits.max_fields);
-    zh_err e;
-
-    for (;;) {
-        if (pos >= n)
-            return out_of_bytes(len, cfg->limits.max_head);
-        size_t line = pos;
-        char c = p[pos];
-
-        if (c == '\r' || c == '\n') { /* the empty line ends the block */
-            e = line_end(p, pos, n, len, cfg, end, err_at);
-            if (e == ZH_OK)
-                *num = count;
-            return e;
-        }
-
-        /* Line window: content may be max_line bytes; reaching the byte after
-         * that without a line end means the line is too long. */
-        size_t ln = min_size(n, line + max_line + 1);
-
-        if (c == ' ' || c == '\t') {
-            /* obs-fold (RFC 9112 §5.2), or whitespace before the first field
-             * (§2.2), which is never allowed. */
-            if (count == 0 || !(cfg->lenient & ZH_LENIENT_OBS_FOLD)) {
-                *err_at = pos;
-                return ZH_E_OBS_FOLD;
-            }
-            size_t v = zh__scan_value(p, pos, ln, cfg->force_scalar);
-            if (v >= ln) {
-                if (v >= line + max_line + 1) {
-                    *err_at = line + max_line;
-                    return ZH_E_FIELD_LINE_TOO_LONG;
-                }
-                return out_of_bytes(len, cfg->limits.max_head);
-            }
-            if (p[v] != '\r' && p[v] != '\n') {
-                *err_at = v;
-                return stray_byte(p[v], ZH_E_BAD_FIELD_VALUE);
-            }
-            size_t vend = v;
-            while (vend > line && (p[vend - 1] == ' ' || p[vend - 1] == '\t'))
-                vend--;
-            e = line_end(p, v, n, len, cfg, &pos, err_at);
-            if (e != ZH_OK)
-                return e;
-            if (fields && vend > line) {
-                zh_field *f = &fields[count - 1];
-                size_t vstart = (size_t)(f->value.ptr - p);
-                if (f->value.len == 0) { /* the value so far was empty: start at the fold's text */
-                    size_t s = line;
-                    while (p[s] == ' ' || p[s] == '\t')
-                        s++;
-                    vstart = s;
-                }
-                f->value.ptr = p + vstart;
-                f->value.len = vend - vstart;
-            }
-            continue;
-        }
-
-        /* field-name = token, then ':' with no whitespace before it (§5.1) */
-        size_t i = zh__scan_token(p, pos, ln, cfg->force_scalar);
-        if (i >= ln) {
-            if (i >= line + max_line + 1) {
-                *err_at = line + max_line;
-                return ZH_E_FIELD_LINE_TOO_LONG;
-            }
-            return out_of_bytes(len, cfg->limits.max_head);
-        }
-        if (p[i] != ':') {
-            *err_at = i;
-            if (p[i] == ' ' || p[i] == '\t')
-                return i > pos ? ZH_E_WS_BEFORE_COLON : ZH_E_BAD_FIELD_NAME;
-            if (p[i] == '\r' || p[i] == '\n')
-                return ZH_E_FIELD_NO_COLON;
-            return stray_byte(p[i], ZH_E_BAD_FIELD_NAME);
-        }
-        if (i == pos) {
-            *err_at = i;
-            return ZH_E_BAD_FIELD_NAME;
-        }
-        size_t name_end = i++;
-
-        /* OWS field-value OWS (§5.5): trimmed on both sides */
-        while (i < ln && (p[i] == ' ' || p[i] == '\t'))
-            i++;
-        size_t vstart = i;
-        size_t v = zh__scan_value(p, i, ln, cfg->force_scalar);
-        if (v >= ln) {
-            if (v >= line + max_line + 1) {
-                *err_at = line + max_line;
-                return ZH_E_FIELD_LINE_TOO_LONG;
-            }
-            return out_of_bytes(len, cfg->limits.max_head);
-        }
-        if (p[v] != '\r' && p[v] != '\n') {
-            *err_at = v;
-            return stray_byte(p[v], ZH_E_BAD_FIELD_VALUE);
-        }
-        size_t vend = v;
-        while (vend > vstart && (p[vend - 1] == ' ' || p[vend - 1] == '\t'))
-            vend--;
-        e = line_end(p, v, n, len, cfg, &pos, err_at);
-        if (e != ZH_OK)
-            return e;
-        if (count >= limit) {
-            *err_at = line;
-            return ZH_E_TOO_MANY_FIELDS;
-        }
-        if (fields) {
-            fields[count].name = (zh_slice){ p + line, name_end - line };
-            fields[count].value = (zh_slice){ p + vstart, vend - vstart };
-        }
-        count++;
-    }
+#ifdef ZH_SCAN_SIMD
+    if (!zh__scan_scalar(cfg->force_scalar))
+        return field_lines_simd(p, pos, n, len, cfg, fields, cap, num, end, err_at);
+#endif
+    return field_lines_portable(p, pos, n, len, cfg, fields, cap, num, end, err_at);
 }
 
 /* Percent-escapes in an origin-form target must be '%' HEXDIG HEXDIG. */
@@ -222,6 +137,7 @@ zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config 
         cfg = &default_config;
     const size_t max_head = cfg->limits.max_head;
     const size_t n = min_size(len, max_head);
+    const bool scalar = zh__scan_scalar(cfg->force_scalar);
     size_t pos = 0, err_at = 0;
     zh_err e;
 
@@ -265,7 +181,7 @@ zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config 
 
     /* request-target SP (§3.2) */
     size_t t = ++i;
-    i = zh__scan_target(buf, i, ln, cfg->force_scalar);
+    i = zh__scan_target(buf, i, ln, scalar);
     if (i >= ln)
         LINE_OUT(i);
     if (buf[i] != ' ' || i == t) {
@@ -353,6 +269,7 @@ zh_err zh_parse_response_head(const char *buf, size_t len, const zh_parse_config
     const size_t max_head = cfg->limits.max_head;
     const size_t n = min_size(len, max_head);
     const size_t ln = min_size(n, cfg->limits.max_request_line + 1);
+    const bool scalar = zh__scan_scalar(cfg->force_scalar);
     size_t err_at = 0, pos = 0, i;
     bool supported;
     zh_err e;
@@ -412,7 +329,7 @@ zh_err zh_parse_response_head(const char *buf, size_t len, const zh_parse_config
         goto fail;
     }
     size_t r = ++i;
-    i = zh__scan_value(buf, i, ln, cfg->force_scalar);
+    i = zh__scan_value(buf, i, ln, scalar);
     if (i >= ln)
         LINE_OUT(i);
     if (buf[i] != '\r' && buf[i] != '\n') {

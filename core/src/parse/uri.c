@@ -9,14 +9,15 @@
 static const zh_slice method_connect = { "CONNECT", 7 };
 static const zh_slice method_options = { "OPTIONS", 7 };
 
-/* Every byte of s[from..to) is a target byte and every '%' starts "%XX". */
-static zh_err check_chars(const char *s, size_t from, size_t to)
+/* Every byte of s[from..to) is a target byte and every '%' starts "%XX".
+ * Brackets belong only to an IP-literal host, never to a path or query. */
+static zh_err check_chars(const char *s, size_t from, size_t to, bool brackets)
 {
     for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '#')
             return ZH_E_URI_FRAGMENT;
-        if (!zh__is(c, ZH_CC_TARGET) || c == '[' || c == ']')
+        if (!zh__is(c, ZH_CC_TARGET) || (!brackets && (c == '[' || c == ']')))
             return ZH_E_BAD_TARGET;
         if (c == '%') {
             if (i + 2 >= to || !zh__is((unsigned char)s[i + 1], ZH_CC_HEX) ||
@@ -33,7 +34,7 @@ static zh_err split_path_query(zh_slice s, size_t i, zh_uri *out)
 {
     const char *q = memchr(s.ptr + i, '?', s.len - i);
     size_t path_end = q ? (size_t)(q - s.ptr) : s.len;
-    zh_err e = check_chars(s.ptr, i, s.len);
+    zh_err e = check_chars(s.ptr, i, s.len, false);
     if (e != ZH_OK)
         return e;
     out->path = (zh_slice){ s.ptr + i, path_end - i };
@@ -46,8 +47,8 @@ zh_err zh_parse_authority(zh_slice a, zh_slice *host, uint16_t *port, bool *has_
     size_t i = 0;
     *has_port = false;
     *port = 0;
-    if (a.len == 0)
-        return ZH_E_BAD_HOST;
+    if (a.len == 0 || memchr(a.ptr, '@', a.len))
+        return ZH_E_BAD_HOST; /* userinfo is never accepted (RFC 9110 §4.2.4) */
     if (a.ptr[0] == '[') {
         /* IP-literal: IPv6 hex groups, ':' and an optional dotted IPv4 tail */
         i = 1;
@@ -119,12 +120,19 @@ zh_err zh_parse_target(zh_slice target, zh_slice method, zh_uri *out)
         return ZH_E_BAD_TARGET;
     if (memchr(target.ptr, '#', target.len))
         return ZH_E_URI_FRAGMENT;
+    zh_err e = check_chars(target.ptr, 0, target.len, true);
+    if (e != ZH_OK)
+        return e;
     if (zh_slice_eq(method, method_connect)) {
         /* authority-form, and only it (RFC 9112 §3.2.3): host and port */
-        bool has_port;
-        zh_err e = zh_parse_authority(target, &out->host, &out->port, &has_port);
-        if (e == ZH_E_BAD_HOST || e == ZH_E_BAD_PORT || !has_port)
+        if (target.ptr[0] == '/' || target.ptr[0] == '*')
             return ZH_E_BAD_TARGET;
+        bool has_port;
+        e = zh_parse_authority(target, &out->host, &out->port, &has_port);
+        if (e != ZH_OK)
+            return e;
+        if (!has_port)
+            return ZH_E_BAD_PORT; /* authority-form always names the port */
         out->port_text = (zh_slice){ out->host.ptr + out->host.len + 1,
                                      target.len - out->host.len - 1 };
         out->form = ZH_FORM_AUTHORITY;
@@ -141,8 +149,7 @@ zh_err zh_parse_target(zh_slice target, zh_slice method, zh_uri *out)
         out->form = ZH_FORM_ORIGIN;
         return split_path_query(target, 0, out);
     }
-    zh_err e = parse_absolute(target, out);
-    return e == ZH_E_BAD_HOST ? ZH_E_BAD_TARGET : e;
+    return parse_absolute(target, out);
 }
 
 zh_err zh_parse_url(zh_slice url, zh_uri *out)
