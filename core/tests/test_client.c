@@ -1129,6 +1129,138 @@ START_TEST(no_retry_after_response_bytes)
 }
 END_TEST
 
+/* A pooled connection idle longer than max_idle_ms is closed, not reused. */
+START_TEST(idle_timeout_not_reused)
+{
+    static const step s[] = { { OK_5, KEEP }, { OK_2, KEEP }, { OK_5, KEEP } };
+    peer_start(_i, s, 3);
+    zh_client_config cfg = zh_client_config_default();
+    cfg.max_idle_ms = 30;
+    zh_client *c = client_new(&cfg);
+    zh_request req;
+    zh_response resp;
+    zh_request_init(&req);
+    zh_response_init(&resp);
+    ck_assert_int_eq(do_get(c, "/", &req, &resp), ZH_OK);
+    ck_assert_int_eq(do_get(c, "/", &req, &resp), ZH_OK); /* at once: reused */
+    ck_assert_uint_eq(zh_client_get_stats(c).dials, 1);
+    usleep(80 * 1000);
+    ck_assert_int_eq(do_req(c, "POST", "/", "x", &req, &resp), ZH_OK);
+    zh_client_stats st = zh_client_get_stats(c);
+    ck_assert_uint_eq(st.dials, 2);
+    ck_assert_uint_eq(st.reuses, 1);
+    ck_assert_uint_eq(st.retries, 0);
+    zh_client_destroy(c);
+    zh_request_dispose(&req);
+    zh_response_dispose(&resp);
+    peer_stop();
+}
+END_TEST
+
+/* A 2xx answer to CONNECT makes the connection a tunnel: it is not pooled. */
+START_TEST(connect_not_pooled)
+{
+    static const step s[] = { { "HTTP/1.1 200 Connection Established\r\n\r\n", KEEP },
+                              { OK_2, KEEP } };
+    peer_start(_i, s, 2);
+    zh_client *c = client_new(NULL);
+    zh_request req;
+    zh_response resp;
+    zh_request_init(&req);
+    zh_response_init(&resp);
+    ck_assert_int_eq(do_req(c, "CONNECT", "example.org:443", NULL, &req, &resp), ZH_OK);
+    ck_assert_int_eq(zh_response_status(&resp), 200);
+    ck_assert_uint_eq(zh_client_idle_conns(c, HOST, PORT), 0);
+    ck_assert_int_eq(do_get(c, "/", &req, &resp), ZH_OK);
+    ck_assert(body_is(&resp, "ok"));
+    ck_assert_int_eq(SC->conns, 2);
+    zh_client_destroy(c);
+    zh_request_dispose(&req);
+    zh_response_dispose(&resp);
+    peer_stop();
+}
+END_TEST
+
+typedef struct bg_call {
+    zh_client *c;
+    zh_err err;
+    long ms;
+} bg_call;
+
+static void *bg_get(void *arg)
+{
+    bg_call *b = arg;
+    zh_request req;
+    zh_response resp;
+    zh_request_init(&req);
+    zh_response_init(&resp);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    b->err = zh_client_do(b->c, HOST, PORT, &req, &resp);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    b->ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    zh_request_dispose(&req);
+    zh_response_dispose(&resp);
+    return NULL;
+}
+
+/* max_conns_per_host = 1: while one call holds the only connection (its peer
+ * never answers), a second caller waits instead of opening another one, within
+ * its own timeout. */
+START_TEST(pool_limit_waits)
+{
+    static const step s[] = { { NULL, SILENT } };
+    peer_start(1, s, 1);
+    zh_client_config cfg = zh_client_config_default();
+    cfg.max_conns_per_host = 1;
+    cfg.timeout_ms = 400;
+    zh_client *c = client_new(&cfg);
+    bg_call a = { c, ZH_OK, 0 }, b = { c, ZH_OK, 0 };
+    pthread_t ta, tb;
+    ck_assert_int_eq(pthread_create(&ta, NULL, bg_get, &a), 0);
+    usleep(100 * 1000);
+    ck_assert_int_eq(pthread_create(&tb, NULL, bg_get, &b), 0);
+    usleep(150 * 1000); /* t = 250 ms: a still holds the slot, b waits */
+    ck_assert_uint_eq(zh_client_get_stats(c).dials, 1);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    ck_assert_int_eq(a.err, ZH_E_TIMEOUT);
+    /* b got the slot when a gave up at 400 ms, and ran out of its own time. */
+    ck_assert_int_eq(b.err, ZH_E_TIMEOUT);
+    ck_assert_msg(b.ms >= 350 && b.ms < 3000, "second caller gave up after %ld ms", b.ms);
+    zh_client_destroy(c);
+    peer_stop();
+}
+END_TEST
+
+/* max_conns_per_host = 1: a released connection wakes the waiting caller,
+ * which then reuses it. */
+START_TEST(pool_limit_handoff)
+{
+    static const step s[] = { { OK_2, KEEP } };
+    peer_start(1, s, 1);
+    SC->repeat_last = true;
+    zh_client_config cfg = zh_client_config_default();
+    cfg.max_conns_per_host = 1;
+    zh_client *c = client_new(&cfg);
+    bg_call k[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        k[i] = (bg_call){ c, ZH_E_IO, 0 };
+        ck_assert_int_eq(pthread_create(&th[i], NULL, bg_get, &k[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(k[i].err, ZH_OK);
+    }
+    ck_assert_uint_eq(zh_client_get_stats(c).dials, 1);
+    ck_assert_uint_eq(zh_client_get_stats(c).reuses, 3);
+    zh_client_destroy(c);
+    ck_assert_int_eq(SC->conns, 1);
+    peer_stop();
+}
+END_TEST
+
 /* ================================================================ fasthttp quirks */
 
 /* Quirk 2: a user-set User-Agent is the only one on the wire; two explicit adds
@@ -1452,6 +1584,10 @@ static Suite *client_suite(void)
     tcase_add_loop_test(ka, retry_idempotent_on_dead_reused, 0, 2);
     tcase_add_loop_test(ka, no_retry_for_post, 0, 2);
     tcase_add_loop_test(ka, no_retry_after_response_bytes, 0, 2);
+    tcase_add_loop_test(ka, idle_timeout_not_reused, 0, 2);
+    tcase_add_loop_test(ka, connect_not_pooled, 0, 2);
+    tcase_add_test(ka, pool_limit_waits);
+    tcase_add_test(ka, pool_limit_handoff);
     tcase_add_test(ka, host_pools_recycled);
     tcase_add_test(ka, zero_alloc_keep_alive);
     suite_add_tcase(s, ka);

@@ -255,21 +255,24 @@ static zh_err acquire(zh_client *c, const char *host, uint16_t port, int64_t dea
     }
     h->last_used = ++c->tick;
     for (;;) {
+        /* The most recently used idle connection; one found stale is closed and
+         * the search repeats (one readiness check per candidate, not per slot). */
         zh__cslot *best = NULL, *spare = NULL;
         int64_t now = zh__client_now_ms();
-        for (size_t j = 0; j < c->cfg.max_conns_per_host; j++) {
-            zh__cslot *s = &h->slots[j];
-            if (s->busy)
-                continue;
-            if (s->conn && idle_conn_stale(c, s, now))
-                close_conn(c, s);
-            if (s->conn) {
-                if (!best || s->idle_since_ms >= best->idle_since_ms)
+        for (;;) {
+            best = NULL;
+            for (size_t j = 0; j < c->cfg.max_conns_per_host; j++) {
+                zh__cslot *s = &h->slots[j];
+                if (!s->busy && s->conn && (!best || s->idle_since_ms >= best->idle_since_ms))
                     best = s;
-            } else if (!spare) {
-                spare = s;
             }
+            if (!best || !idle_conn_stale(c, best, now))
+                break;
+            close_conn(c, best);
         }
+        for (size_t j = 0; !best && !spare && j < c->cfg.max_conns_per_host; j++)
+            if (!h->slots[j].busy && !h->slots[j].conn)
+                spare = &h->slots[j];
         zh__cslot *s = best ? best : spare;
         if (s) {
             s->busy = true;
@@ -535,8 +538,11 @@ static zh_err exchange(zh_client *c, attempt *a, zh_request *req, zh_response *r
     e = read_response(c, a, method, resp);
     if (e != ZH_OK)
         return e;
-    if (zh_response_must_close(resp) || zh_request_wire_close(req) || a->s->rbuf.len > 0)
-        a->keep = false; /* bytes after the response: nobody asked for them */
+    /* Bytes after the response: nobody asked for them. A successful CONNECT
+     * turns the connection into a tunnel (RFC 9110 §9.3.6): not reusable. */
+    if (zh_response_must_close(resp) || zh_request_wire_close(req) || a->s->rbuf.len > 0 ||
+        zh_slice_eq(method, ZH_SLICE_LIT("CONNECT")))
+        a->keep = false;
     return ZH_OK;
 }
 
