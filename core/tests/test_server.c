@@ -557,6 +557,9 @@ START_TEST(many_pipelined_requests_past_high_water)
         ck_assert_msg(q != NULL, "response %d missing or out of order", i);
         p = q;
     }
+    /* Output is bounded: flushed about every half buffer, not all held back. */
+    ck_assert_uint_gt(P.stats[1].writes, 10);
+    ck_assert_uint_le(P.stats[1].bytes_written / P.stats[1].writes, 2 * 1024);
     ck_assert(!eof);
     stop();
 }
