@@ -9,6 +9,9 @@
  *   pipes in one thread (a pipe end that must wait runs the server's loop), the
  *   server echoing the request-target as text/plain; zh_client_get of
  *   http://unused.host/foo/bar?baz=123, the body checked on every call.
+ * ClientGetEndToEnd{10,100,1000}Inmemory: P caller threads share one client
+ *   (max P connections) and one in-memory server behind a mutex (see par_*);
+ *   ns/op = wall time / requests.
  * ClientGetEndToEnd{1,10,100}TCP: the same over loopback TCP, the server on its
  *   own thread (1 worker), P caller threads sharing one client (max P
  *   connections), ns/op = wall time / requests.
@@ -18,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "malloc_count.h"
 #include "suites.h"
 #include "zhttp/client.h"
 #include "zhttp/server.h"
@@ -294,6 +299,270 @@ static void bench_client_mem(bench_b *b)
     }
 }
 
+/* ================================================================ in memory, P callers */
+
+/* P caller threads share one client; the server and every pipe sit behind one
+ * mutex (pipes and the single-thread server are not thread-safe), and a caller
+ * whose connection must wait runs the server's loop itself, or sleeps until
+ * another caller's run of it made progress. Like fasthttp's
+ * in-memory rows at GOMAXPROCS=1, only one caller makes progress at a time. */
+#define PAR_PIPES 1024
+
+typedef struct par_conn {
+    zh_conn base;
+    zh_pipe_pair pipe;
+    bool in_use;
+} par_conn;
+
+typedef struct par_state {
+    pthread_mutex_t lock;
+    pthread_cond_t progress; /* broadcast when a pump made progress */
+    zh_server *server;
+    zh_client *client;
+    par_conn *conns;
+    size_t callers;
+    bool ready;
+} par_state;
+
+static par_state *par_of(zh_conn *c) { return (par_state *)c->user; }
+
+static zh_conn *par_end(zh_conn *c) { return zh_pipe_conn(&((par_conn *)c)->pipe, 0); }
+
+static zh_err par_read(zh_conn *c, void *buf, size_t cap, size_t *n)
+{
+    par_state *ps = par_of(c);
+    pthread_mutex_lock(&ps->lock);
+    zh_err e = zh_conn_read(par_end(c), buf, cap, n);
+    pthread_mutex_unlock(&ps->lock);
+    return e;
+}
+
+static zh_err par_writev(zh_conn *c, const zh_slice *iov, size_t iovcnt, size_t *n)
+{
+    par_state *ps = par_of(c);
+    pthread_mutex_lock(&ps->lock);
+    zh_err e = zh_conn_writev(par_end(c), iov, iovcnt, n);
+    pthread_mutex_unlock(&ps->lock);
+    return e;
+}
+
+static zh_err par_shutdown(zh_conn *c)
+{
+    par_state *ps = par_of(c);
+    pthread_mutex_lock(&ps->lock);
+    zh_err e = zh_conn_shutdown_write(par_end(c));
+    pthread_mutex_unlock(&ps->lock);
+    return e;
+}
+
+static void par_close(zh_conn *c)
+{
+    par_state *ps = par_of(c);
+    pthread_mutex_lock(&ps->lock);
+    zh_conn_close(par_end(c));
+    pthread_mutex_unlock(&ps->lock);
+}
+
+static unsigned par_ready(const zh_conn *c)
+{
+    par_state *ps = (par_state *)c->user;
+    pthread_mutex_lock(&ps->lock);
+    unsigned r = zh_conn_ready(zh_pipe_conn(&((par_conn *)c)->pipe, 0));
+    pthread_mutex_unlock(&ps->lock);
+    return r;
+}
+
+/* Waits by running the server's loop; a caller with nothing to do sleeps until
+ * another caller's pump made progress (or 1 ms passed). */
+static zh_err par_wait(zh_conn *c, unsigned events, int timeout_ms)
+{
+    par_state *ps = par_of(c);
+    uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : bench_now_ns() + (uint64_t)timeout_ms * 1000000u;
+    zh_err e = ZH_OK;
+    pthread_mutex_lock(&ps->lock);
+    for (;;) {
+        if (zh_conn_ready(par_end(c)) & events)
+            break;
+        if (zh_server_pump(ps->server, 0) > 0) {
+            pthread_cond_broadcast(&ps->progress);
+            continue;
+        }
+        uint64_t now = bench_now_ns();
+        if (now >= deadline) {
+            e = ZH_E_TIMEOUT;
+            break;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 1000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&ps->progress, &ps->lock, &ts);
+    }
+    pthread_mutex_unlock(&ps->lock);
+    return e;
+}
+
+static const zh_conn_vtable par_vt = { par_read, par_writev, par_shutdown, par_close,
+                                       par_ready, fake_fd, par_wait };
+
+static zh_err par_dial(void *ud, const char *host, uint16_t port, int timeout_ms, zh_conn **out)
+{
+    par_state *ps = ud;
+    (void)host, (void)port, (void)timeout_ms;
+    zh_err e = ZH_E_CONNECT;
+    pthread_mutex_lock(&ps->lock);
+    for (size_t i = 0; i < PAR_PIPES; i++) {
+        par_conn *pc = &ps->conns[i];
+        if (pc->in_use || (pc->pipe.ring[0].buf && !zh_pipe_end_closed(&pc->pipe, 1)))
+            continue; /* busy, or the server has not closed its end yet */
+        if (!pc->pipe.ring[0].buf) {
+            e = zh_pipe_pair_init(&pc->pipe, 16384);
+            if (e != ZH_OK)
+                break;
+        } else {
+            zh_pipe_pair_reset(&pc->pipe);
+        }
+        e = zh_server_serve_conn(ps->server, zh_pipe_conn(&pc->pipe, 1));
+        if (e == ZH_OK) {
+            pc->in_use = true;
+            pc->base = (zh_conn){ &par_vt, ps };
+            *out = &pc->base;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&ps->lock);
+    return e;
+}
+
+static void par_release(void *ud, zh_conn *conn)
+{
+    par_state *ps = ud;
+    pthread_mutex_lock(&ps->lock);
+    ((par_conn *)conn)->in_use = false;
+    pthread_mutex_unlock(&ps->lock);
+}
+
+typedef struct par_caller {
+    par_state *ps;
+    uint64_t n;
+    pthread_barrier_t *start;
+    zh_err err;
+    char detail[160];
+    zh_request req;
+    zh_response resp;
+} par_caller;
+
+static void *par_caller_main(void *arg)
+{
+    par_caller *c = arg;
+    pthread_barrier_wait(c->start);
+    for (uint64_t i = 0; i < c->n; i++) {
+        zh_err e = zh_client_get(c->ps->client, ZH_SLICE_LIT("http://unused.host/foo/bar?baz=123"),
+                                 &c->req, &c->resp);
+        if (e == ZH_OK && !e2e_check(&c->resp))
+            e = ZH_E_BAD_RESPONSE;
+        if (e != ZH_OK) {
+            c->err = e;
+            snprintf(c->detail, sizeof c->detail, "%s", zh_client_last_error());
+            break;
+        }
+    }
+    return NULL;
+}
+
+static par_caller par_callers[1000];
+static size_t par_callers_inited;
+
+/* n requests over the row's callers; the timer covers the requests only. */
+static bool par_run(bench_b *b, par_state *ps, uint64_t n, bool timed)
+{
+    size_t p = ps->callers;
+    static pthread_t th[1000];
+    pthread_barrier_t start;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    pthread_barrier_init(&start, NULL, (unsigned)p + 1);
+    for (size_t i = 0; i < p; i++) {
+        par_callers[i].ps = ps;
+        par_callers[i].n = n / p + (i < n % p ? 1 : 0);
+        par_callers[i].start = &start;
+        par_callers[i].err = ZH_OK;
+        if (pthread_create(&th[i], &attr, par_caller_main, &par_callers[i]) != 0) {
+            bench_fail(b, "pthread_create failed at caller %zu", i);
+            exit(1); /* the barrier cannot be released: nothing sane is left */
+        }
+    }
+    pthread_attr_destroy(&attr);
+    if (timed) {
+        bench_reset_timer(b);
+        bench_start_timer(b);
+    }
+    pthread_barrier_wait(&start);
+    for (size_t i = 0; i < p; i++)
+        pthread_join(th[i], NULL);
+    if (timed)
+        bench_stop_timer(b);
+    pthread_barrier_destroy(&start);
+    for (size_t i = 0; i < p; i++) {
+        if (par_callers[i].err != ZH_OK) {
+            bench_fail(b, "zh_client_get: %s (%s)", zh_error_name(par_callers[i].err),
+                       par_callers[i].detail);
+            return false;
+        }
+    }
+    return true;
+}
+
+static par_state par_rows[3];
+
+static void bench_client_par(bench_b *b)
+{
+    par_state *ps = (par_state *)b->arg;
+    bench_stop_timer(b);
+    if (!ps->ready) {
+        pthread_mutex_init(&ps->lock, NULL);
+        pthread_cond_init(&ps->progress, NULL);
+        ps->conns = calloc(PAR_PIPES, sizeof *ps->conns);
+        zh_server_config scfg;
+        zh_server_config_init(&scfg);
+        scfg.handler = echo_uri;
+        scfg.max_conns = PAR_PIPES + 16;
+        zh_err e = ps->conns ? zh_server_create(&scfg, &ps->server) : ZH_E_NOMEM;
+        zh_client_dialer dialer = { par_dial, par_release, ps };
+        zh_client_config cfg = zh_client_config_default();
+        cfg.max_conns_per_host = ps->callers; /* fasthttp: GOMAXPROCS * parallelism */
+        cfg.dialer = &dialer;
+        if (e == ZH_OK)
+            e = zh_client_create(&cfg, &ps->client);
+        if (e != ZH_OK) {
+            bench_fail(b, "setup: %s", zh_error_name(e));
+            return;
+        }
+        for (; par_callers_inited < ps->callers; par_callers_inited++) {
+            zh_request_init(&par_callers[par_callers_inited].req);
+            zh_response_init(&par_callers[par_callers_inited].resp);
+        }
+        /* Warm up until a round allocates nothing (the pools have grown to the
+         * row's concurrency), at most 20 rounds. */
+        for (int round = 0; round < 20; round++) {
+            malloc_counts before = malloc_count_get();
+            malloc_count_enable(true);
+            bool ok = par_run(b, ps, ps->callers * 20, false);
+            malloc_count_enable(false);
+            if (!ok)
+                return;
+            if (malloc_count_get().allocs == before.allocs)
+                break;
+        }
+        ps->ready = true;
+    }
+    par_run(b, ps, b->n, true);
+}
+
 /* ================================================================ TCP */
 
 typedef struct tcp_state {
@@ -397,8 +666,16 @@ static void bench_client_tcp(bench_b *b)
             zh_request_init(&callers[inited].req);
             zh_response_init(&callers[inited].resp);
         }
-        if (!tcp_run(b, st, st->callers * 20, false, callers))
-            return;
+        for (int round = 0; round < 20; round++) {
+            malloc_counts before = malloc_count_get();
+            malloc_count_enable(true);
+            bool ok = tcp_run(b, st, st->callers * 20, false, callers);
+            malloc_count_enable(false);
+            if (!ok)
+                return;
+            if (malloc_count_get().allocs == before.allocs)
+                break;
+        }
         st->ready = true;
     }
     tcp_run(b, st, b->n, true, callers);
@@ -410,6 +687,13 @@ void suite_client_register(void)
 {
     bench_register("ClientDoFastServer", bench_client_fast, NULL);
     bench_register("ClientGetEndToEnd1Inmemory", bench_client_mem, NULL);
+    static const size_t pp[3] = { 10, 100, 1000 };
+    static const char *pnames[3] = { "ClientGetEndToEnd10Inmemory", "ClientGetEndToEnd100Inmemory",
+                                     "ClientGetEndToEnd1000Inmemory" };
+    for (size_t i = 0; i < 3; i++) {
+        par_rows[i].callers = pp[i];
+        bench_register(pnames[i], bench_client_par, &par_rows[i]);
+    }
     static const size_t p[3] = { 1, 10, 100 };
     static const char *names[3] = { "ClientGetEndToEnd1TCP", "ClientGetEndToEnd10TCP",
                                     "ClientGetEndToEnd100TCP" };
