@@ -535,6 +535,8 @@ static bool bytes_line(reader *r, const char *s, size_t n)
     size_t at;
     if (!cf_unescape(s, n, &r->bytes, &why, &at))
         return fail(r, "column %zu: %s", at + 1, why);
+    if (c->kind == CF_API) /* one call per line: keep the line structure */
+        cf_buf_put(&r->bytes, "\n", 1);
     size_t added = r->bytes.len - before;
     if (c->nsteps && c->steps[c->nsteps - 1].type == CF_STEP_SEND &&
         c->steps[c->nsteps - 1].off + c->steps[c->nsteps - 1].len == before)

@@ -115,7 +115,9 @@ void cf_lines_free(cf_lines *l);
 /* Appends a unified diff (3 lines of context) of a -> b to out; labels name them. */
 void cf_unified_diff(cf_buf *out, const char *label_a, const char *a, size_t alen,
                      const char *label_b, const char *b, size_t blen);
-/* First expect line of c not found (in order) in trace, or NULL if all are. */
+/* First expect line of c not met, or NULL if all are: a plain line must appear
+ * in the trace (the plain lines in this order); a line "!X" means no trace line
+ * is X. */
 const char *cf_expect_missing(const cf_case *c, const char *trace, size_t n);
 
 /* ---------------------------------------------------------------- targets */
@@ -137,5 +139,8 @@ void cf_run_script_fd(const cf_case *c, int fd, unsigned timeout_ms, cf_buf *tra
  * answer to the requests in sent[0..sent_len)); closed says whether the peer closed. */
 void cf_trace_responses(const char *sent, size_t sent_len, const char *resp, size_t resp_len,
                         bool closed, bool timed_out, cf_buf *trace);
+
+/* API target: runs a calls: script of msg-layer calls; see target_api.c. */
+void cf_run_api_case(const cf_case *c, cf_buf *trace);
 
 #endif

@@ -281,7 +281,7 @@ static void judge(const cf_target *t, result *r)
         if (r->pass)
             snprintf(r->reason, sizeof r->reason, "expectation not met: %.120s", miss);
         r->pass = false;
-        cf_buf_printf(&r->detail, "expected (in order) but missing: %s\n", miss);
+        cf_buf_printf(&r->detail, "%s: %s\n", miss[0] == '!' ? "present but forbidden" : "expected (in order) but missing", miss);
         if (!r->detail.len || strstr(r->detail.ptr, "@@") == NULL) {
             cf_buf_puts(&r->detail, "produced trace:\n");
             cf_buf_put(&r->detail, tr, r->trace.len);
@@ -654,10 +654,9 @@ int main(int argc, char **argv)
             if (!o.quiet || !r->pass) {
                 const char *tag = o.record ? "REC " : r->pass ? "PASS" : "FAIL";
                 const char *col = !color ? "" : r->pass ? "\033[32m" : "\033[31m";
-                printf("%s%s%s %-10s %-44s %s%s%s\n", col, tag, color ? "\033[0m" : "",
+                printf("%s%s%s %-10s %-44s %s%s\n", col, tag, color ? "\033[0m" : "",
                        ts[t].name, r->c->name, r->pass ? "" : r->reason,
-                       r->no_golden && !o.record ? "(no golden)" : "",
-                       "");
+                       r->no_golden && !o.record ? " (no golden)" : "");
             }
             if (!r->pass && r->detail.len) {
                 fputs(r->detail.ptr, stdout);

@@ -54,6 +54,14 @@ const char *cf_expect_missing(const cf_case *c, const char *trace, size_t n)
     size_t j = 0;
     const char *missing = NULL;
     for (size_t i = 0; i < c->nexpect && !missing; i++) {
+        if (c->expect[i][0] == '!') { /* "!LINE": LINE must appear nowhere */
+            const char *neg = c->expect[i] + 1;
+            size_t nl = strlen(neg);
+            for (size_t k = 0; k < t.n && !missing; k++)
+                if (t.len[k] == nl && memcmp(t.line[k], neg, nl) == 0)
+                    missing = c->expect[i];
+            continue;
+        }
         size_t el = strlen(c->expect[i]);
         while (j < t.n && !(t.len[j] == el && memcmp(t.line[j], c->expect[i], el) == 0))
             j++;
