@@ -83,6 +83,10 @@ static size_t request_complete(const char *buf, size_t len)
         return 0;
     size_t head = (size_t)(end - buf) + 4;
     size_t body = 0;
+    if (memmem(buf, head, "Transfer-Encoding: chunked\r\n", 28)) {
+        const char *last = memmem(buf + head - 2, len - head + 2, "\r\n0\r\n\r\n", 7);
+        return last ? (size_t)(last - buf) + 7 : 0;
+    }
     for (const char *p = buf; p < end;) {
         const char *eol = memmem(p, (size_t)(end - p) + 2, "\r\n", 2);
         if (!eol)
@@ -1129,6 +1133,55 @@ START_TEST(no_retry_after_response_bytes)
 }
 END_TEST
 
+/* A body writer: three pieces, one per call. */
+static zh_err three_pieces(void *ud, zh_buf *out, bool *done)
+{
+    int *calls = ud;
+    static const char *const piece[] = { "alpha-", "beta-", "gamma" };
+    zh_err e = zh_buf_append_cstr(out, piece[*calls]);
+    if (++*calls == 3)
+        *done = true;
+    return e;
+}
+
+/* A streamed request body goes out chunked; it cannot be replayed, so even an
+ * idempotent method is not retried when the reused connection is dead. */
+START_TEST(streamed_request_body)
+{
+    static const step s[] = { { OK_2, KEEP }, { OK_5, KEEP }, { NULL, CLOSE } };
+    peer_start(_i, s, 3);
+    zh_client *c = client_new(NULL);
+    zh_request req;
+    zh_response resp;
+    zh_request_init(&req);
+    zh_response_init(&resp);
+    int calls = 0;
+    ck_assert_int_eq(zh_request_set_method(&req, ZH_SLICE_LIT("PUT")), ZH_OK);
+    zh_request_set_body_writer(&req, three_pieces, &calls);
+    ck_assert_int_eq(zh_client_do(c, HOST, PORT, &req, &resp), ZH_OK);
+    ck_assert(body_is(&resp, "ok"));
+    ck_assert_int_eq(calls, 3);
+    ck_assert_int_eq(do_get(c, "/", &req, &resp), ZH_OK);
+    calls = 0;
+    zh_request_reset(&req);
+    ck_assert_int_eq(zh_request_set_method(&req, ZH_SLICE_LIT("PUT")), ZH_OK);
+    zh_request_set_body_writer(&req, three_pieces, &calls);
+    zh_err e = zh_client_do(c, HOST, PORT, &req, &resp);
+    ck_assert_msg(e == ZH_E_CLOSED || e == ZH_E_IO, "%s", zh_error_name(e));
+    ck_assert_uint_eq(zh_client_get_stats(c).retries, 0);
+    zh_client_destroy(c);
+    zh_request_dispose(&req);
+    zh_response_dispose(&resp);
+    const char *r = SC->log[0];
+    ck_assert_msg(strncmp(r, "PUT / HTTP/1.1\r\n", 16) == 0, "%s", r);
+    ck_assert_int_eq(count_fields(r, "Transfer-Encoding"), 1);
+    ck_assert_int_eq(count_fields(r, "Content-Length"), 0);
+    ck_assert_ptr_nonnull(strstr(r, "\r\n\r\n6\r\nalpha-\r\n5\r\nbeta-\r\n5\r\ngamma\r\n0\r\n\r\n"));
+    ck_assert_int_eq(SC->conns, 1);
+    peer_stop();
+}
+END_TEST
+
 /* A pooled connection idle longer than max_idle_ms is closed, not reused. */
 START_TEST(idle_timeout_not_reused)
 {
@@ -1584,6 +1637,7 @@ static Suite *client_suite(void)
     tcase_add_loop_test(ka, retry_idempotent_on_dead_reused, 0, 2);
     tcase_add_loop_test(ka, no_retry_for_post, 0, 2);
     tcase_add_loop_test(ka, no_retry_after_response_bytes, 0, 2);
+    tcase_add_loop_test(ka, streamed_request_body, 0, 2);
     tcase_add_loop_test(ka, idle_timeout_not_reused, 0, 2);
     tcase_add_loop_test(ka, connect_not_pooled, 0, 2);
     tcase_add_test(ka, pool_limit_waits);

@@ -288,6 +288,41 @@ START_TEST(tcp_get_keep_alive)
 }
 END_TEST
 
+/* A bracketed IPv6 literal: resolved without its brackets, sent with them in
+ * Host (RFC 9110 §7.2). Skipped when the machine has no IPv6 loopback. */
+START_TEST(tcp_ipv6_literal)
+{
+    zh_server_config scfg;
+    zh_server_config_init(&scfg);
+    scfg.handler = zh_echo_handler;
+    zh_server *s = NULL;
+    ck_assert_int_eq(zh_server_create(&scfg, &s), ZH_OK);
+    if (zh_server_listen(s, "[::1]:0") != ZH_OK) {
+        zh_server_destroy(s);
+        return;
+    }
+    ck_assert_int_eq(zh_server_start(s), ZH_OK);
+    zh_client *c = NULL;
+    ck_assert_int_eq(zh_client_create(NULL, &c), ZH_OK);
+    char url[96], host[64];
+    snprintf(url, sizeof url, "http://[::1]:%u/six", (unsigned)zh_server_port(s));
+    snprintf(host, sizeof host, "Host: [::1]:%u", (unsigned)zh_server_port(s));
+    zh_request req;
+    zh_response resp;
+    zh_request_init(&req);
+    zh_response_init(&resp);
+    ck_assert_int_eq(zh_client_get(c, zh_slice_from_cstr(url), &req, &resp), ZH_OK);
+    ck_assert(body_has(&resp, "target: /six"));
+    ck_assert(body_has(&resp, host));
+    zh_request_dispose(&req);
+    zh_response_dispose(&resp);
+    zh_client_destroy(c);
+    zh_server_stop(s);
+    zh_server_wait(s);
+    zh_server_destroy(s);
+}
+END_TEST
+
 /* Eight threads share a client limited to 2 connections per host: every request
  * succeeds and no more than 2 connections are ever opened. */
 START_TEST(tcp_max_conns_per_host)
@@ -337,6 +372,7 @@ static Suite *client_server_suite(void)
     tcase_set_timeout(t, 60);
     tcase_add_test(t, tcp_get_keep_alive);
     tcase_add_test(t, tcp_max_conns_per_host);
+    tcase_add_test(t, tcp_ipv6_literal);
     suite_add_tcase(s, t);
     return s;
 }
