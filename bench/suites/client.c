@@ -479,8 +479,12 @@ static size_t par_callers_inited;
 /* n requests over the row's callers; the timer covers the requests only. */
 static bool par_run(bench_b *b, par_state *ps, uint64_t n, bool timed)
 {
-    size_t p = ps->callers;
+    /* Fewer requests than callers: only that many callers (no idle threads in
+     * the timed region). */
+    size_t p = n < ps->callers ? (size_t)n : ps->callers;
     static pthread_t th[1000];
+    if (p == 0)
+        return true;
     pthread_barrier_t start;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -607,8 +611,10 @@ static void *tcp_caller_main(void *arg)
  * only (threads are created before it starts and joined after it stops). */
 static bool tcp_run(bench_b *b, tcp_state *st, uint64_t n, bool timed, tcp_caller *callers)
 {
-    size_t p = st->callers;
+    size_t p = n < st->callers ? (size_t)n : st->callers;
     pthread_t th[100];
+    if (p == 0)
+        return true;
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, (unsigned)p + 1);
     for (size_t i = 0; i < p; i++) {
