@@ -97,8 +97,10 @@ ZH_API void zh_client_destroy(zh_client *c);
 
 /* Sends req to host:port and reads the answer into resp (reset first). host is a
  * NUL-terminated name, IPv4 literal or bracketed IPv6 literal ("[::1]"). req is
- * only read (its header table is not changed by the defaults). Returns ZH_OK for
- * any complete response (any status), or an error as listed above; on error resp
+ * only read (its header table is not changed by the defaults). A streamed body
+ * (zh_request_set_body_writer) goes out chunked; a writer answering
+ * ZH_E_WOULD_BLOCK is asked again until the timeout. Returns ZH_OK for any
+ * complete response (any status), or an error as listed above; on error resp
  * holds no body. */
 ZH_API zh_err zh_client_do(zh_client *c, const char *host, uint16_t port, zh_request *req,
                            zh_response *resp);
