@@ -68,6 +68,29 @@ START_TEST(pipe_full_ring_short_write_then_would_block)
 }
 END_TEST
 
+START_TEST(pipe_reads_across_the_wrap)
+{
+    zh_conn *a = zh_pipe_conn(&P, 0), *b = zh_pipe_conn(&P, 1);
+    const char *src = "0123456789abcdefghijklmnopqrstuvwxyz";
+    char out[40];
+    size_t n;
+    ck_assert_int_eq(zh_conn_write(a, src, 16, &n), ZH_OK);
+    ck_assert_int_eq(zh_conn_read(b, out, 10, &n), ZH_OK);
+    ck_assert_int_eq(zh_conn_write(a, src + 16, 10, &n), ZH_OK);
+    ck_assert_uint_eq(n, 10);
+    /* 6 bytes before the end of the ring and 1 after it. */
+    ck_assert_int_eq(zh_conn_read(b, out, 7, &n), ZH_OK);
+    ck_assert_uint_eq(n, 7);
+    ck_assert(memcmp(out, src + 10, 7) == 0);
+    ck_assert_int_eq(zh_conn_write(a, src + 26, 7, &n), ZH_OK);
+    ck_assert_uint_eq(n, 7);
+    ck_assert_int_eq(zh_conn_read(b, out, sizeof out, &n), ZH_OK);
+    ck_assert_uint_eq(n, 16);
+    ck_assert(memcmp(out, src + 17, 16) == 0);
+    ck_assert_int_eq(zh_conn_read(b, out, sizeof out, &n), ZH_E_WOULD_BLOCK);
+}
+END_TEST
+
 START_TEST(pipe_writev_is_one_write)
 {
     zh_conn *a = zh_pipe_conn(&P, 0), *b = zh_pipe_conn(&P, 1);
@@ -316,6 +339,7 @@ static Suite *io_suite(void)
     tcase_add_test(p, pipe_roundtrip_both_directions);
     tcase_add_test(p, pipe_empty_read_would_block);
     tcase_add_test(p, pipe_full_ring_short_write_then_would_block);
+    tcase_add_test(p, pipe_reads_across_the_wrap);
     tcase_add_test(p, pipe_writev_is_one_write);
     tcase_add_test(p, pipe_half_close_gives_eof_after_data);
     tcase_add_test(p, pipe_close_fails_peer_writes);
