@@ -304,19 +304,21 @@ static void bench_client_mem(bench_b *b)
 /* P caller threads share one client; the server and every pipe sit behind one
  * mutex (pipes and the single-thread server are not thread-safe), and a caller
  * whose connection must wait runs the server's loop itself, or sleeps until
- * another caller's run of it made progress. Like fasthttp's
+ * another caller's run of it readied its connection. Like fasthttp's
  * in-memory rows at GOMAXPROCS=1, only one caller makes progress at a time. */
 #define PAR_PIPES 1024
 
 typedef struct par_conn {
     zh_conn base;
     zh_pipe_pair pipe;
+    pthread_cond_t cv;  /* its caller sleeps here while the server works */
+    unsigned want;      /* events the sleeping caller waits for; 0: none */
     bool in_use;
 } par_conn;
 
 typedef struct par_state {
     pthread_mutex_t lock;
-    pthread_cond_t progress; /* broadcast when a pump made progress */
+    size_t dialed;           /* conns[0..dialed) have been used */
     zh_server *server;
     zh_client *client;
     par_conn *conns;
@@ -372,11 +374,23 @@ static unsigned par_ready(const zh_conn *c)
     return r;
 }
 
-/* Waits by running the server's loop; a caller with nothing to do sleeps until
- * another caller's pump made progress (or 1 ms passed). */
+/* Wakes the sleeping callers whose connection became ready. */
+static void par_wake(par_state *ps)
+{
+    for (size_t i = 0; i < ps->dialed; i++) {
+        par_conn *pc = &ps->conns[i];
+        if (pc->want && (zh_conn_ready(zh_pipe_conn(&pc->pipe, 0)) & pc->want))
+            pthread_cond_signal(&pc->cv);
+    }
+}
+
+/* Waits by running the server's loop; a caller whose connection is not ready
+ * after a step without progress sleeps until a caller's step readies it (or
+ * 1 ms passed). */
 static zh_err par_wait(zh_conn *c, unsigned events, int timeout_ms)
 {
     par_state *ps = par_of(c);
+    par_conn *pc = (par_conn *)c;
     uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : bench_now_ns() + (uint64_t)timeout_ms * 1000000u;
     zh_err e = ZH_OK;
     pthread_mutex_lock(&ps->lock);
@@ -384,11 +398,10 @@ static zh_err par_wait(zh_conn *c, unsigned events, int timeout_ms)
         if (zh_conn_ready(par_end(c)) & events)
             break;
         if (zh_server_pump(ps->server, 0) > 0) {
-            pthread_cond_broadcast(&ps->progress);
+            par_wake(ps);
             continue;
         }
-        uint64_t now = bench_now_ns();
-        if (now >= deadline) {
+        if (bench_now_ns() >= deadline) {
             e = ZH_E_TIMEOUT;
             break;
         }
@@ -399,7 +412,9 @@ static zh_err par_wait(zh_conn *c, unsigned events, int timeout_ms)
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000;
         }
-        pthread_cond_timedwait(&ps->progress, &ps->lock, &ts);
+        pc->want = events;
+        pthread_cond_timedwait(&pc->cv, &ps->lock, &ts);
+        pc->want = 0;
     }
     pthread_mutex_unlock(&ps->lock);
     return e;
@@ -422,6 +437,8 @@ static zh_err par_dial(void *ud, const char *host, uint16_t port, int timeout_ms
             e = zh_pipe_pair_init(&pc->pipe, 16384);
             if (e != ZH_OK)
                 break;
+            pthread_cond_init(&pc->cv, NULL);
+            ps->dialed = i + 1;
         } else {
             zh_pipe_pair_reset(&pc->pipe);
         }
@@ -529,7 +546,6 @@ static void bench_client_par(bench_b *b)
     bench_stop_timer(b);
     if (!ps->ready) {
         pthread_mutex_init(&ps->lock, NULL);
-        pthread_cond_init(&ps->progress, NULL);
         ps->conns = calloc(PAR_PIPES, sizeof *ps->conns);
         zh_server_config scfg;
         zh_server_config_init(&scfg);
@@ -551,11 +567,11 @@ static void bench_client_par(bench_b *b)
             zh_response_init(&par_callers[par_callers_inited].resp);
         }
         /* Warm up until a round allocates nothing (the pools have grown to the
-         * row's concurrency), at most 20 rounds. */
-        for (int round = 0; round < 20; round++) {
+         * row's concurrency), at most 10 rounds. */
+        for (int round = 0; round < 10; round++) {
             malloc_counts before = malloc_count_get();
             malloc_count_enable(true);
-            bool ok = par_run(b, ps, ps->callers * 20, false);
+            bool ok = par_run(b, ps, ps->callers * 5, false);
             malloc_count_enable(false);
             if (!ok)
                 return;
