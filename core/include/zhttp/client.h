@@ -19,7 +19,9 @@
  *     (RFC 9110 §15.2); 101 Switching Protocols is an error (no upgrades);
  *   - keeps the connection when the response allows it (no Connection: close, not
  *     close-delimited, no bytes after the response), closes it otherwise.
- * One timeout covers the whole call: connect, write, read (and retries).
+ * One timeout covers the whole call: connect, write, read (and retries). Name
+ * resolution (getaddrinfo) blocks and is not bounded by it; numeric addresses
+ * skip it.
  *
  * Retries (RFC 9110 §9.2.2, RFC 9112 §9.3.1): only idempotent methods (GET, HEAD,
  * PUT, DELETE, OPTIONS, TRACE) with a non-streamed body, and only when a REUSED

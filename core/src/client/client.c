@@ -549,9 +549,10 @@ static zh_err exchange(zh_client *c, attempt *a, zh_request *req, zh_response *r
 /* RFC 9110 §9.2.2. */
 static bool idempotent(zh_slice m)
 {
-    static const char *const names[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" };
+    static const zh_slice names[] = { { "GET", 3 },     { "HEAD", 4 },    { "PUT", 3 },
+                                      { "DELETE", 6 },  { "OPTIONS", 7 }, { "TRACE", 5 } };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (zh_slice_eq(m, zh_slice_from_cstr(names[i])))
+        if (m.len == names[i].len && memcmp(m.ptr, names[i].ptr, m.len) == 0)
             return true;
     return false;
 }
