@@ -236,6 +236,29 @@ START_TEST(headers_del_removes_every_occurrence)
 }
 END_TEST
 
+START_TEST(headers_del_at_full_capacity)
+{
+    /* every slot in use: removing must not read past the last one */
+    zh_headers h;
+    zh_headers_init(&h);
+    size_t n = 0;
+    do {
+        char name[16];
+        snprintf(name, sizeof name, "H%zu", n++);
+        ck_assert_int_eq(zh_headers_add(&h, zh_slice_from_cstr(name), S("v")), ZH_OK);
+    } while (h.count < h.cap);
+    ck_assert_uint_eq(zh_headers_del(&h, S("H0")), 1);
+    ck_assert_uint_eq(zh_headers_count(&h), n - 1);
+    assert_field(&h, 0, "H1", "v");
+    char last[16];
+    snprintf(last, sizeof last, "H%zu", n - 1);
+    assert_field(&h, n - 2, last, "v");
+    ck_assert_uint_eq(zh_headers_del(&h, zh_slice_from_cstr(last)), 1);
+    ck_assert_uint_eq(zh_headers_count(&h), n - 2);
+    zh_headers_dispose(&h);
+}
+END_TEST
+
 START_TEST(headers_max_count)
 {
     zh_headers h;
@@ -571,6 +594,7 @@ static Suite *msg_headers_suite(void)
     tcase_add_test(tc, headers_get_first_case_insensitive);
     tcase_add_test(tc, headers_set_replaces_all_in_place_of_first);
     tcase_add_test(tc, headers_del_removes_every_occurrence);
+    tcase_add_test(tc, headers_del_at_full_capacity);
     tcase_add_test(tc, headers_max_count);
     tcase_add_test(tc, headers_reject_bad_names_and_values);
     tcase_add_test(tc, headers_accept_own_slices_while_growing);

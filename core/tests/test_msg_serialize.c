@@ -606,6 +606,20 @@ START_TEST(response_streamed_to_head_writes_nothing)
 }
 END_TEST
 
+START_TEST(response_head_only)
+{
+    zh_response r;
+    zh_response_init(&r);
+    zh_response_set_body(&r, "payload", 7);
+    zh_buf out = ZH_BUF_INIT;
+    zh_msg_defaults d = { .head_only = true };
+    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    assert_wire(&out, "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n");
+    zh_buf_dispose(&out);
+    zh_response_dispose(&r);
+}
+END_TEST
+
 START_TEST(response_buffer_full_leaves_out_unchanged)
 {
     zh_response r;
@@ -670,6 +684,7 @@ static Suite *msg_serialize_suite(void)
     tcase_add_test(tc, response_streamed_chunked);
     tcase_add_test(tc, response_streamed_to_http10_is_close_delimited);
     tcase_add_test(tc, response_streamed_to_head_writes_nothing);
+    tcase_add_test(tc, response_head_only);
     tcase_add_test(tc, response_buffer_full_leaves_out_unchanged);
     tcase_add_test(tc, response_defaults_with_controls_refused);
     suite_add_tcase(s, tc);
