@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zhttp/server.h"
@@ -264,6 +266,45 @@ START_TEST(listen_rejects_bad_addresses)
 }
 END_TEST
 
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+START_TEST(tcp_out_of_fds_pauses_accept_without_spinning)
+{
+    zh_server *s = start_server(zh_hello_handler, 1);
+    int probe = dup(0);
+    ck_assert_int_ge(probe, 0);
+    close(probe);
+    /* Room for: client 1, its accepted socket, client 2; not client 2's accept. */
+    struct rlimit rl;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    rl.rlim_cur = (rlim_t)probe + 3;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    zh_tcp_conn c1, c2;
+    connect_to(s, &c1);
+    bool eof;
+    send_all(&c1.base, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    recv_until(&c1.base, "Hello, World!", 1, &eof);
+    ck_assert_ptr_nonnull(strstr(rbuf, "Hello, World!"));
+    connect_to(s, &c2);
+    send_all(&c2.base, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    double before = cpu_ms();
+    ck_assert_int_eq(zh_conn_wait(&c2.base, ZH_READABLE, 400), ZH_E_TIMEOUT);
+    double spent = cpu_ms() - before;
+    ck_assert_msg(spent < 50, "the worker spun for %.0f ms of CPU in 400 ms", spent);
+    zh_conn_close(&c1.base); /* frees the server's descriptor for c1 */
+    recv_until(&c2.base, "Hello, World!", 1, &eof);
+    ck_assert_ptr_nonnull(strstr(rbuf, "Hello, World!"));
+    zh_conn_close(&c2.base);
+    zh_server_destroy(s);
+}
+END_TEST
+
 static Suite *tcp_suite(void)
 {
     Suite *s = suite_create("server_tcp");
@@ -277,6 +318,7 @@ static Suite *tcp_suite(void)
     tcase_add_test(t, curl_against_in_process_server);
     tcase_add_test(t, tcp_max_conns_closes_extra_connections);
     tcase_add_test(t, listen_rejects_bad_addresses);
+    tcase_add_test(t, tcp_out_of_fds_pauses_accept_without_spinning);
     suite_add_tcase(s, t);
     return s;
 }

@@ -11,7 +11,8 @@ void zh_hello_handler(zh_ctx *ctx)
 {
     zh_response *resp = zh_ctx_response(ctx);
     static const char body[] = "Hello, World!";
-    (void)zh_headers_set(zh_response_headers(resp), ct_name, ct_plain);
+    /* The response starts empty: add, not set (no search for an old value). */
+    (void)zh_headers_add(zh_response_headers(resp), ct_name, ct_plain);
     (void)zh_response_set_body(resp, body, sizeof body - 1);
 }
 

@@ -13,6 +13,7 @@
 #include "server/server_internal.h"
 
 #define ZH__EVENTS 256
+#define ZH__ACCEPT_PAUSE_MS 100u
 
 /* ================================================================ clock */
 
@@ -590,6 +591,8 @@ static int next_timer_ms(zh__worker *w, int cap)
             best = w->thead[l]->deadline;
     if (w->stopping && w->stop_deadline < best)
         best = w->stop_deadline;
+    if (w->accept_resume && w->accept_resume < best)
+        best = w->accept_resume;
     if (best == UINT64_MAX)
         return cap;
     uint64_t d = best > now ? best - now : 0;
@@ -645,7 +648,13 @@ static void accept_all(zh__worker *w)
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
-            return; /* EAGAIN, or EMFILE and friends: try again on the next event */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* Out of descriptors: the level-triggered listener would wake us
+                 * in a busy loop. Pause it briefly; connections closing free fds. */
+                epoll_ctl(w->ep, EPOLL_CTL_DEL, w->lfd, NULL);
+                w->accept_resume = now_ms(w) + ZH__ACCEPT_PAUSE_MS;
+            }
+            return; /* EAGAIN: the next event brings more */
         }
         if (w->stopping || w->nconns >= w->srv->cfg.max_conns) {
             close(fd);
@@ -679,10 +688,24 @@ static void accept_all(zh__worker *w)
     }
 }
 
+static void resume_accepting(zh__worker *w)
+{
+    if (!w->accept_resume || now_ms(w) < w->accept_resume)
+        return;
+    w->accept_resume = 0;
+    if (w->lfd < 0)
+        return;
+    struct epoll_event ev;
+    ev.events = EPOLLIN;
+    ev.data.ptr = &w->lfd;
+    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->lfd, &ev);
+}
+
 static int worker_step(zh__worker *w, int timeout_ms)
 {
     int progress = 0;
     check_shutdown(w);
+    resume_accepting(w);
     if (w->ep >= 0) {
         struct epoll_event evs[ZH__EVENTS];
         int n = epoll_wait(w->ep, evs, ZH__EVENTS, next_timer_ms(w, timeout_ms));

@@ -62,6 +62,7 @@ typedef struct zh__worker {
     int ep;                      /* epoll fd, -1 if none */
     int lfd;                     /* listener, -1 if none */
     int evfd;                    /* eventfd waking the loop for stop, -1 if none */
+    uint64_t accept_resume;      /* out of fds: listener paused until this time (0: not paused) */
     pthread_t thread;
     bool thread_started;
     zh__sconn *conns;            /* open connections */
