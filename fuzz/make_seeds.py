@@ -200,6 +200,24 @@ def main():
               msg("POST / HTTP/1.1", "Host: h", "Transfer-Encoding: chunked") + m)
     write(os.path.join(root, "chunked"), "bare-lf-lenient", b"\x01\x03" + CHUNKED["bare-lf"])
     write(os.path.join(root, "chunked"), "tiny-limits", b"\x80\x05" + CHUNKED["multi"])
+    # engine targets: roundtrip [cfg][selector], server [cfg][io], client [cfg][selector]
+    for name, m in REQUESTS.items():
+        write(os.path.join(root, "roundtrip"), "req-" + name, b"\x00\x00" + m)
+        write(os.path.join(root, "server"), name, b"\x00\x00" + m)
+    for name, m in RESPONSES.items():
+        write(os.path.join(root, "roundtrip"), "resp-" + name, b"\x00\x01" + m)
+        write(os.path.join(root, "client"), name, b"\x00\x00" + m)
+    write(os.path.join(root, "server"), "pipelined", b"\x00\x00" + pipelined)
+    write(os.path.join(root, "server"), "pipelined-short-io", b"\x00\x31" + pipelined)
+    write(os.path.join(root, "server"), "pipelined-then-bad", b"\x00\x02" + pipelined +
+          REQUESTS["cl-and-te"] + REQUESTS["browser-get"])
+    write(os.path.join(root, "server"), "expect-then-get", b"\x00\x00" + REQUESTS["expect"] +
+          REQUESTS["head"])
+    write(os.path.join(root, "client"), "chunked-short-io", b"\x00\x08" + RESPONSES["chunked"])
+    write(os.path.join(root, "client"), "head-method", b"\x00\x01" + RESPONSES["ok-length"])
+    write(os.path.join(root, "client"), "truncated-length", b"\x00\x00" + RESPONSES["ok-length"][:-3])
+    write(os.path.join(root, "client"), "truncated-chunked", b"\x00\x00" + RESPONSES["chunked"][:-4])
+    write(os.path.join(root, "roundtrip"), "resp-head", b"\x00\x03" + RESPONSES["ok-length"])
     for i, (sel, t) in enumerate(URIS):
         write(os.path.join(root, "uri"), "%02d" % i, bytes([sel]) + t)
     for name, m in FRAMING.items():
