@@ -333,6 +333,35 @@ START_TEST(request_errors)
 }
 END_TEST
 
+START_TEST(request_obs_fold_unfolded_when_lenient)
+{
+    static const char wire[] = "GET / HTTP/1.1\r\nHost: h\r\nX-Fold: a\r\n b\r\n\tc\r\nY: z\r\n\r\n";
+    zh_request r;
+    zh_request_init(&r);
+    size_t c = 0;
+    ck_assert_int_eq(req_call(&r, wire, sizeof wire - 1, NULL, &c), ZH_E_OBS_FOLD);
+    zh_request_reset(&r);
+    zh_parse_config cfg = ZH_PARSE_CONFIG_DEFAULT;
+    cfg.lenient = ZH_LENIENT_OBS_FOLD;
+    ck_assert_int_eq(req_call(&r, wire, sizeof wire - 1, &cfg, &c), ZH_OK);
+    zh_slice v;
+    ck_assert(zh_headers_get(zh_request_headers(&r), S("X-Fold"), &v));
+    ck_assert_ptr_null(memchr(v.ptr, '\r', v.len));
+    ck_assert_ptr_null(memchr(v.ptr, '\n', v.len));
+    ck_assert_uint_eq(v.len, strlen("a\r\n b\r\n\tc"));
+    ck_assert_int_eq(v.ptr[0], 'a');
+    ck_assert_int_eq(v.ptr[v.len - 1], 'c');
+    /* forwarded, it is one field line */
+    zh_buf out = ZH_BUF_INIT;
+    ck_assert_int_eq(zh_request_serialize(&r, NULL, &out), ZH_OK);
+    static const char want[] = "GET / HTTP/1.1\r\nHost: h\r\nX-Fold: a   b  \tc\r\nY: z\r\n\r\n";
+    ck_assert_uint_eq(out.len, sizeof want - 1);
+    ck_assert_int_eq(memcmp(out.ptr, want, out.len), 0);
+    zh_buf_dispose(&out);
+    zh_request_dispose(&r);
+}
+END_TEST
+
 START_TEST(request_after_done_needs_reset)
 {
     static const char wire[] = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
@@ -701,6 +730,7 @@ static Suite *msg_parse_suite(void)
     tcase_add_test(tc, request_expect_continue_known_before_body);
     tcase_add_test(tc, request_connection_persistence);
     tcase_add_loop_test(tc, request_errors, 0, (int)(sizeof bad_requests / sizeof bad_requests[0]));
+    tcase_add_test(tc, request_obs_fold_unfolded_when_lenient);
     tcase_add_test(tc, request_after_done_needs_reset);
     tcase_add_test(tc, request_parse_discards_user_state);
     tcase_add_test(tc, request_body_too_large);

@@ -266,7 +266,8 @@ ZH_API zh_err zh_request_serialize(zh_request *req, const zh_msg_defaults *defau
 /* Streams the next piece of a streamed body after zh_request_serialize: calls the
  * writer, frames what it appended as a chunk, and after the last piece appends the
  * last-chunk; *done then becomes true. For a non-streamed body *done is true at
- * once and nothing is appended. Errors from the writer are returned as is. */
+ * once and nothing is appended. Errors from the writer are returned as is, and
+ * whatever it appended in that call is dropped from out. */
 ZH_API zh_err zh_request_write_body(zh_request *req, zh_buf *out, bool *done);
 /* True when the last zh_request_serialize decided the connection closes after
  * this request (defaults.close or a user "Connection: close"). */
@@ -282,11 +283,13 @@ ZH_API bool zh_request_wire_close(const zh_request *req);
  *     after it are NOT consumed (the next pipelined message).
  *   ZH_INCOMPLETE: *consumed bytes at the front of buf were taken (0 while the head
  *     is incomplete: the head must arrive whole in one buffer, bounded by
- *     limits.max_head); call again with the bytes after them plus more.
+ *     limits.max_head; in a chunked body a partial chunk line may be left too);
+ *     call again with the bytes after them plus more.
  *   an error: the parse is over; the body is empty (never partial data). Body over
  *     limits.max_body -> ZH_E_BODY_TOO_LARGE. Use zh_error_http_status for the answer.
  * After ZH_OK or an error, further calls return ZH_E_INVALID_ARGUMENT until
- * zh_request_reset. */
+ * zh_request_reset. With ZH_LENIENT_OBS_FOLD, folds in stored values are replaced
+ * by spaces (RFC 9112 §5.2): no stored value ever holds CR or LF. */
 ZH_API zh_err zh_request_parse(zh_request *req, const char *buf, size_t len,
                                const zh_parse_config *cfg, size_t *consumed);
 /* Tells a parse in progress that the peer closed the connection. Returns

@@ -53,21 +53,35 @@ static size_t rebase(zh_slice s, const char *buf, size_t base)
     return s.len ? base + (size_t)(s.ptr - buf) : 0;
 }
 
+/* RFC 9112 §5.2: a recipient that accepts obs-fold replaces each fold with SP
+ * before interpreting or forwarding the value. The value slice of a folded field
+ * spans the fold bytes (parse.h); blank them in our copy so no CR or LF can ever
+ * reach the wire from a stored value. */
+static void unfold(char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == '\r' || v[i] == '\n')
+            v[i] = ' ';
+}
+
 /* Copies the head bytes into the store and turns the parsed fields (slices into
  * buf) into store offsets. */
 static zh_err keep_head(zh_headers *h, const char *buf, size_t head_len, size_t num_fields,
-                        size_t *base)
+                        const zh_parse_config *cfg, size_t *base)
 {
     *base = h->store.len;
     zh_err e = zh_buf_append(&h->store, buf, head_len);
     if (e != ZH_OK)
         return e;
+    bool folds = (cfg->lenient & ZH_LENIENT_OBS_FOLD) != 0;
     for (size_t i = 0; i < num_fields; i++) {
         zh_field f = h->slots[i].field;
         h->slots[i].ent.name_off = rebase(f.name, buf, *base);
         h->slots[i].ent.name_len = f.name.len;
         h->slots[i].ent.value_off = rebase(f.value, buf, *base);
         h->slots[i].ent.value_len = f.value.len;
+        if (folds && f.value.len)
+            unfold(h->store.ptr + h->slots[i].ent.value_off, f.value.len);
     }
     h->count = num_fields;
     return ZH_OK;
@@ -198,7 +212,7 @@ static zh_err request_head(zh_request *req, const char *buf, size_t len,
     if ((e = zh_request_framing(&head, cfg, &req->parse.framing)) != ZH_OK)
         return e;
     size_t base;
-    if ((e = keep_head(h, buf, *head_len, head.num_fields, &base)) != ZH_OK)
+    if ((e = keep_head(h, buf, *head_len, head.num_fields, cfg, &base)) != ZH_OK)
         return e;
     req->method_off = rebase(head.method, buf, base);
     req->method_len = head.method.len;
@@ -272,7 +286,7 @@ static zh_err response_head(zh_response *resp, const char *buf, size_t len, zh_s
     if (fr->kind == ZH_BODY_UNTIL_CLOSE)
         fr->must_close = true;
     size_t base;
-    if ((e = keep_head(h, buf, *head_len, head.num_fields, &base)) != ZH_OK)
+    if ((e = keep_head(h, buf, *head_len, head.num_fields, cfg, &base)) != ZH_OK)
         return e;
     resp->status = head.status;
     resp->reason_off = rebase(head.reason, buf, base);
