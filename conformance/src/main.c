@@ -26,6 +26,7 @@ typedef struct result {
     size_t target;
     bool pass;
     bool no_golden;
+    bool xfail;            /* a known deviation from the case's expectation */
     char reason[160];
     cf_buf trace;
     cf_buf detail;
@@ -42,12 +43,38 @@ static struct opts {
     const char *paths[64];
     size_t npaths;
     const char *golden;
+    const char *known;
     const char *junit, *json;
-    bool record, require_golden, no_fork, list, check, matrix, quiet, verbose;
+    bool record, require_golden, no_fork, list, check, matrix, quiet, verbose, strict;
     unsigned timeout_ms;
 } o;
 
 static bool color;
+
+/* known-deviations.txt: "TARGET CASE reason..." per line, '#' comments. A listed
+ * case that misses its expectation is XFAIL (reported, not a failure); one that
+ * meets it is XPASS, a failure, so the list never goes stale. */
+static cf_buf known_text;
+static cf_lines known;
+
+static const char *known_reason(const cf_target *t, const cf_case *c, size_t *len)
+{
+    size_t tl = strlen(t->golden_name[0] ? t->golden_name : t->name), cl = strlen(c->name);
+    const char *tn = t->golden_name[0] ? t->golden_name : t->name;
+    for (size_t i = 0; i < known.n; i++) {
+        const char *s = known.line[i];
+        size_t n = known.len[i];
+        if (n > tl + cl + 1 && memcmp(s, tn, tl) == 0 && s[tl] == ' ' &&
+            memcmp(s + tl + 1, c->name, cl) == 0 && (n == tl + 1 + cl || s[tl + 1 + cl] == ' ')) {
+            const char *r = s + tl + 1 + cl;
+            while (*r == ' ' && r < s + n)
+                r++;
+            *len = (size_t)(s + n - r);
+            return r;
+        }
+    }
+    return NULL;
+}
 
 static double now_s(void)
 {
@@ -60,12 +87,14 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: zhttp-conform [options] [CASE-FILE|DIR ...]\n"
-            "  --target T       parser | server | server-tcp | client | api | tcp://HOST:PORT\n"
+            "  --target T       [NAME=]parser|server|server-tcp|client|api|tcp://HOST:PORT\n"
             "                   (repeatable; default: parser)\n"
             "  --case GLOB      only cases whose name matches (repeatable)\n"
             "  --tag TAG        only cases carrying the tag (repeatable: any of them)\n"
             "  --golden DIR     golden traces (default: %s/golden)\n"
             "  --record         write the produced traces as the new golden traces\n"
+            "  --known FILE     known deviations (default: %s/known-deviations.txt)\n"
+            "  --strict         ignore the known deviations: they fail like any case\n"
             "  --require-golden a case without a golden trace fails\n"
             "  --junit FILE     write JUnit XML     --json FILE   write JSON\n"
             "  --matrix         print a case x target table of outcomes\n"
@@ -74,7 +103,7 @@ static void usage(FILE *f)
             "  --list           list the selected cases    --check  only read the case files\n"
             "  -q               only failures and the summary   -v  print every trace\n"
             "Exit status: 0 all passed, 1 a case failed or differs, 2 bad usage or case file.\n",
-            ZH_CONFORM_DIR);
+            ZH_CONFORM_DIR, ZH_CONFORM_DIR);
 }
 
 static bool selected(const cf_case *c)
@@ -277,6 +306,20 @@ static void judge(const cf_target *t, result *r)
         cf_buf_free(&g);
     }
     const char *miss = cf_expect_missing(c, tr, r->trace.len);
+    size_t kl = 0;
+    const char *kr = o.strict ? NULL : known_reason(t, c, &kl);
+    if (kr && miss && r->pass) {
+        r->xfail = true;
+        snprintf(r->reason, sizeof r->reason, "known deviation (%.*s): %.60s", (int)(kl > 80 ? 80 : kl),
+                 kr, miss);
+        return;
+    }
+    if (kr && !miss && r->pass) {
+        r->pass = false;
+        snprintf(r->reason, sizeof r->reason,
+                 "XPASS: meets its expectation now; remove it from known-deviations.txt");
+        return;
+    }
     if (miss) {
         if (r->pass)
             snprintf(r->reason, sizeof r->reason, "expectation not met: %.120s", miss);
@@ -362,6 +405,12 @@ static bool write_junit(const char *path, result *rs, size_t n, const cf_target 
             fprintf(f, ".%s\" name=\"%s\" file=\"", cf_kind_name(c->kind), c->name);
             xml_escape(f, c->file, strlen(c->file));
             fprintf(f, "\" line=\"%d\" time=\"%.4f\"", c->line, rs[i].seconds);
+            if (rs[i].xfail) {
+                fprintf(f, ">\n      <skipped message=\"");
+                xml_escape(f, rs[i].reason, strlen(rs[i].reason));
+                fprintf(f, "\"/>\n    </testcase>\n");
+                continue;
+            }
             if (rs[i].pass) {
                 fprintf(f, "/>\n");
                 continue;
@@ -398,7 +447,8 @@ static bool write_json(const char *path, result *rs, size_t n, const cf_target *
         json_escape(f, c->file, strlen(c->file));
         fprintf(f, ", \"line\": %d, \"rfc\": ", c->line);
         json_escape(f, c->rfc, strlen(c->rfc));
-        fprintf(f, ", \"status\": \"%s\", \"reason\": ", rs[i].pass ? "pass" : "fail");
+        fprintf(f, ", \"status\": \"%s\", \"reason\": ",
+                rs[i].xfail ? "xfail" : rs[i].pass ? "pass" : "fail");
         json_escape(f, rs[i].reason, strlen(rs[i].reason));
         fprintf(f, ", \"seconds\": %.4f, \"trace\": ", rs[i].seconds);
         json_escape(f, cf_buf_cstr(&rs[i].trace), rs[i].trace.len);
@@ -503,6 +553,7 @@ static void print_matrix(result *rs, size_t n, const cf_target *ts, size_t nt, s
 int main(int argc, char **argv)
 {
     o.golden = ZH_CONFORM_DIR "/golden";
+    o.known = ZH_CONFORM_DIR "/known-deviations.txt";
     o.timeout_ms = 10000;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -528,6 +579,10 @@ int main(int argc, char **argv)
             TAKE(tags, 16, ntags);
         else if (strcmp(a, "--golden") == 0 && v)
             o.golden = argv[++i];
+        else if (strcmp(a, "--known") == 0 && v)
+            o.known = argv[++i];
+        else if (strcmp(a, "--strict") == 0)
+            o.strict = true;
         else if (strcmp(a, "--junit") == 0 && v)
             o.junit = argv[++i];
         else if (strcmp(a, "--json") == 0 && v)
@@ -567,6 +622,19 @@ int main(int argc, char **argv)
 #undef TAKE
     }
     color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    if (!o.strict && read_whole(o.known, &known_text)) {
+        cf_lines all;
+        cf_lines_split(&all, cf_buf_cstr(&known_text), known_text.len);
+        known.line = malloc((all.n + 1) * sizeof *known.line);
+        known.len = malloc((all.n + 1) * sizeof *known.len);
+        for (size_t i = 0; i < all.n; i++) {
+            if (all.len[i] == 0 || all.line[i][0] == '#')
+                continue;
+            known.line[known.n] = all.line[i];
+            known.len[known.n++] = all.len[i];
+        }
+        cf_lines_free(&all);
+    }
     signal(SIGPIPE, SIG_IGN);
 
     /* ---- cases */
@@ -634,7 +702,7 @@ int main(int argc, char **argv)
     }
 
     result *rs = calloc(ncases * nt + 1, sizeof *rs);
-    size_t nr = 0, passed = 0, failed = 0, nogold = 0;
+    size_t nr = 0, passed = 0, failed = 0, nogold = 0, xfails = 0;
     double t0 = now_s();
     for (size_t t = 0; t < nt; t++) {
         for (size_t k = 0; k < ncases; k++) {
@@ -651,11 +719,12 @@ int main(int argc, char **argv)
             else
                 failed++;
             nogold += r->no_golden;
-            if (!o.quiet || !r->pass) {
-                const char *tag = o.record ? "REC " : r->pass ? "PASS" : "FAIL";
-                const char *col = !color ? "" : r->pass ? "\033[32m" : "\033[31m";
+            xfails += r->xfail;
+            if (!o.quiet || !r->pass || r->xfail) {
+                const char *tag = o.record ? "REC " : r->xfail ? "XFAIL" : r->pass ? "PASS" : "FAIL";
+                const char *col = !color ? "" : r->xfail ? "\033[33m" : r->pass ? "\033[32m" : "\033[31m";
                 printf("%s%s%s %-10s %-44s %s%s\n", col, tag, color ? "\033[0m" : "",
-                       ts[t].name, r->c->name, r->pass ? "" : r->reason,
+                       ts[t].name, r->c->name, r->pass && !r->xfail ? "" : r->reason,
                        r->no_golden && !o.record ? " (no golden)" : "");
             }
             if (!r->pass && r->detail.len) {
@@ -680,6 +749,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "zhttp-conform: cannot write %s\n", o.json);
         rc = 2;
     }
+    if (xfails)
+        fprintf(stderr, "zhttp-conform: %zu known deviations (XFAIL, counted as passed; see %s)\n",
+                xfails, o.known);
     if (nogold && !o.record)
         fprintf(stderr, "zhttp-conform: %zu runs had no golden trace\n", nogold);
     fprintf(stderr, "zhttp-conform: %zu runs in %.2f s\n", nr, elapsed);
@@ -691,5 +763,8 @@ int main(int argc, char **argv)
     free(rs);
     free(cases);
     cf_case_set_free(&set);
+    free(known.line);
+    free(known.len);
+    cf_buf_free(&known_text);
     return rc;
 }

@@ -9,7 +9,16 @@
 bool cf_target_parse(const char *spec, cf_target *t, char *err, size_t errcap)
 {
     memset(t, 0, sizeof *t);
-    snprintf(t->name, sizeof t->name, "%s", spec);
+    /* "NAME=TARGET" names a column of the matrix: zhttp=server-tcp, nginx=tcp://... */
+    const char *eq = strchr(spec, '=');
+    size_t pre = eq ? strspn(spec, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+                    : 0;
+    if (eq && eq > spec && pre == (size_t)(eq - spec)) {
+        snprintf(t->name, sizeof t->name, "%.*s", (int)(eq - spec), spec);
+        spec = eq + 1;
+    } else {
+        snprintf(t->name, sizeof t->name, "%s", spec);
+    }
     if (strcmp(spec, "parser") == 0) {
         t->type = CF_T_PARSER;
         snprintf(t->golden_name, sizeof t->golden_name, "parser");
