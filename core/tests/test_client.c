@@ -200,7 +200,11 @@ static zh_err pipe_dial(void *ud, const char *host, uint16_t port, int timeout_m
         return ZH_E_CONNECT;
     pconn *pc = &pp->conns[pp->nconns++];
     if (!pc->inited) {
-        ck_assert_int_eq(zh_pipe_pair_init(&pc->pair, PEER_BUF), ZH_OK);
+        zh_err e = zh_pipe_pair_init(&pc->pair, PEER_BUF);
+        if (e != ZH_OK) { /* allocation failure tests */
+            pp->nconns--;
+            return e;
+        }
         pc->inited = true;
     }
     pc->sc = &pp->sc;
@@ -1566,6 +1570,51 @@ START_TEST(host_pools_recycled)
 }
 END_TEST
 
+/* Allocation failure at every point of a first request (STYLE.md §14, curl's
+ * torture mode): the call returns ZH_OK or ZH_E_NOMEM, never anything else,
+ * nothing leaks (ASan/Valgrind jobs), and the same client then works. */
+START_TEST(allocation_failures)
+{
+    static const step s[] = {
+        { "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+          "5\r\nhello\r\n0\r\n\r\n", KEEP },
+    };
+    bool tripped = true;
+    unsigned covered = 0;
+    for (uint64_t n = 1; tripped && n < 200; n++) {
+        peer_start(0, s, 1);
+        SC->repeat_last = true;
+        zh_client *c = client_new(NULL);
+        zh_request req;
+        zh_response resp;
+        zh_request_init(&req);
+        zh_response_init(&resp);
+        ck_assert_int_eq(zh_request_set_target(&req, ZH_SLICE_LIT("/a/longer/target?to=copy")),
+                         ZH_OK);
+        ck_assert_int_eq(zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("X-Pad"),
+                                        ZH_SLICE_LIT("1")), ZH_OK);
+        zh_alloc_stats_reset();
+        zh_alloc_fail_after(n, false);
+        zh_err e = zh_client_do(c, HOST, PORT, &req, &resp);
+        zh_alloc_fail_after(0, false);
+        tripped = zh_alloc_stats_get().failures > 0;
+        covered += tripped;
+        ck_assert_msg(e == ZH_OK || (tripped && e == ZH_E_NOMEM), "allocation %llu: %s (%s)",
+                      (unsigned long long)n, zh_error_name(e), zh_client_last_error());
+        if (e == ZH_OK)
+            ck_assert(body_is(&resp, "hello"));
+        ck_assert_int_eq(do_get(c, "/", &req, &resp), ZH_OK);
+        ck_assert(body_is(&resp, "hello"));
+        zh_client_destroy(c);
+        zh_request_dispose(&req);
+        zh_response_dispose(&resp);
+        peer_stop();
+    }
+    ck_assert(!tripped); /* the loop ended because every allocation was covered */
+    ck_assert_uint_ge(covered, 4); /* slots, read and write buffers, response storage */
+}
+END_TEST
+
 /* ================================================================ zero allocation */
 
 START_TEST(zero_alloc_keep_alive)
@@ -1657,6 +1706,7 @@ static Suite *client_suite(void)
     tcase_add_loop_test(api, get_url_reuses_objects, 0, 2);
     tcase_add_test(api, invalid_arguments);
     tcase_add_test(api, create_out_of_memory);
+    tcase_add_test(api, allocation_failures);
     suite_add_tcase(s, api);
     return s;
 }

@@ -452,6 +452,10 @@ static zh_err read_response(zh_client *c, attempt *a, zh_slice method, zh_respon
                 }
                 return ZH_OK;
             }
+            if (e == ZH_E_NOMEM) {
+                set_error("out of memory while reading the response");
+                return e;
+            }
             if (e != ZH_INCOMPLETE) {
                 set_error("malformed response: %s", zh_strerror(e));
                 return e;
