@@ -267,6 +267,53 @@ START_TEST(listen_rejects_bad_addresses)
 END_TEST
 
 
+START_TEST(tcp_pipelined_flood_is_served_completely)
+{
+    zh_server *s = start_server(zh_hello_handler, 1);
+    zh_tcp_conn c;
+    connect_to(s, &c);
+    static const char one[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    enum { N = 20000 };
+    size_t req_len = sizeof one - 1, sent = 0, total = N * req_len;
+    static char chunk[65536];
+    int got = 0;
+    size_t match = 0; /* bytes of "Hello, World!" matched across reads */
+    static const char needle[] = "Hello, World!";
+    for (int spins = 0; got < N && spins < 200000; spins++) {
+        if (sent < total) {
+            size_t off = sent % req_len, n = 0;
+            zh_slice iov[64];
+            size_t k = 0;
+            iov[k++] = (zh_slice){ one + off, req_len - off };
+            while (k < 64 && sent + (k * req_len) - off < total)
+                iov[k++] = (zh_slice){ one, req_len };
+            zh_err e = zh_conn_writev(&c.base, iov, k, &n);
+            ck_assert(e == ZH_OK || e == ZH_E_WOULD_BLOCK);
+            sent += n;
+            if (sent > total)
+                sent = total;
+        }
+        size_t n = 0;
+        zh_err e = zh_conn_read(&c.base, chunk, sizeof chunk, &n);
+        if (e == ZH_E_WOULD_BLOCK) {
+            zh_conn_wait(&c.base, ZH_READABLE | (sent < total ? ZH_WRITABLE : 0), 1000);
+            continue;
+        }
+        ck_assert_int_eq(e, ZH_OK);
+        for (size_t i = 0; i < n; i++) {
+            match = (chunk[i] == needle[match]) ? match + 1 : (chunk[i] == needle[0]);
+            if (match == sizeof needle - 1) {
+                got++;
+                match = 0;
+            }
+        }
+    }
+    ck_assert_int_eq(got, N);
+    zh_conn_close(&c.base);
+    zh_server_destroy(s);
+}
+END_TEST
+
 static double cpu_ms(void)
 {
     struct timespec ts;
@@ -318,6 +365,7 @@ static Suite *tcp_suite(void)
     tcase_add_test(t, curl_against_in_process_server);
     tcase_add_test(t, tcp_max_conns_closes_extra_connections);
     tcase_add_test(t, listen_rejects_bad_addresses);
+    tcase_add_test(t, tcp_pipelined_flood_is_served_completely);
     tcase_add_test(t, tcp_out_of_fds_pauses_accept_without_spinning);
     suite_add_tcase(s, t);
     return s;

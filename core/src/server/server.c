@@ -14,6 +14,8 @@
 
 #define ZH__EVENTS 256
 #define ZH__ACCEPT_PAUSE_MS 100u
+/* Reads per drive before a connection yields to the others of its worker. */
+#define ZH__READ_BUDGET 16
 
 /* ================================================================ clock */
 
@@ -192,6 +194,15 @@ static void conn_close(zh__sconn *c)
     c->dead = true;
     c->progress = true;
     timer_unlink(c);
+    if (c->in_ready) {
+        for (zh__sconn **pp = &w->ready; *pp; pp = &(*pp)->rnext) {
+            if (*pp == c) {
+                *pp = c->rnext;
+                break;
+            }
+        }
+        c->in_ready = false;
+    }
     if (c->is_tcp && w->ep >= 0 && c->tcp.fd >= 0)
         epoll_ctl(w->ep, EPOLL_CTL_DEL, c->tcp.fd, NULL);
     zh_conn_close(c->io);
@@ -481,7 +492,8 @@ static void drive(zh__sconn *c)
 {
     zh__worker *w = c->w;
     c->progress = c->wrote = c->completed = false;
-    bool write_blocked = false;
+    bool write_blocked = false, yielded = false;
+    int budget = ZH__READ_BUDGET;
     while (!c->dead) {
         if (c->lingering) {
             size_t n;
@@ -521,6 +533,12 @@ static void drive(zh__sconn *c)
         if (e == ZH_OK) {
             c->rlen += n;
             c->progress = true;
+            if (--budget == 0 && c->is_tcp) {
+                /* Edge-triggered: no new event will come for what is still
+                 * unread, so the ready list brings c back next step. */
+                yielded = true;
+                break;
+            }
             continue;
         }
         if (e == ZH_E_WOULD_BLOCK)
@@ -532,6 +550,11 @@ static void drive(zh__sconn *c)
     }
     if (c->dead)
         return;
+    if (yielded && !c->in_ready) {
+        c->in_ready = true;
+        c->rnext = w->ready;
+        w->ready = c;
+    }
 
     /* Timers and buffers for the state we stopped in. */
     unsigned list;
@@ -708,7 +731,7 @@ static int worker_step(zh__worker *w, int timeout_ms)
     resume_accepting(w);
     if (w->ep >= 0) {
         struct epoll_event evs[ZH__EVENTS];
-        int n = epoll_wait(w->ep, evs, ZH__EVENTS, next_timer_ms(w, timeout_ms));
+        int n = epoll_wait(w->ep, evs, ZH__EVENTS, w->ready ? 0 : next_timer_ms(w, timeout_ms));
         for (int i = 0; i < n; i++) {
             void *p = evs[i].data.ptr;
             if (p == &w->lfd) {
@@ -733,6 +756,18 @@ static int worker_step(zh__worker *w, int timeout_ms)
             if (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
                 bits |= ZH_WRITABLE;
             zh_tcp_conn_on_events(&c->tcp, bits);
+            drive(c);
+            progress++;
+        }
+    }
+    /* Connections that yielded last step: their turn again (new ones that
+     * yield now wait for the next step). */
+    zh__sconn *ready = w->ready;
+    w->ready = NULL;
+    for (zh__sconn *c = ready; c; c = ready) {
+        ready = c->rnext;
+        c->in_ready = false;
+        if (!c->dead) {
             drive(c);
             progress++;
         }

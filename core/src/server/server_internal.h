@@ -45,6 +45,8 @@ typedef struct zh__sconn {
     size_t wpos;                 /* bytes of wb already written */
     unsigned char tlist;
     bool is_tcp;
+    bool in_ready;               /* on the worker's ready list (read budget used up) */
+    struct zh__sconn *rnext;     /* ready list */
     bool closing;                /* no more requests: flush, then linger and close */
     bool lingering;
     bool sent_continue;
@@ -70,6 +72,7 @@ typedef struct zh__worker {
     zh__sconn *thead[ZH__T_COUNT], *ttail[ZH__T_COUNT];
     zh__sconn *free_conns;       /* pool */
     zh__sconn *zombies;          /* closed during this step, pooled at its end */
+    zh__sconn *ready;            /* TCP connections that stopped before EAGAIN (fairness) */
     void *free_bufs;             /* pool of buffer_size buffers (intrusive list) */
     zh__exchange *free_ex;       /* pool */
     bool stopping;
