@@ -40,10 +40,10 @@ typedef struct script {
     const step *steps;
     size_t nsteps;
     size_t next;
-    bool repeat_last;         /* past the end, every request gets the last step */
+    bool repeat_last;           /* past the end, every request gets the last step */
     char log[MAX_LOG][LOG_CAP]; /* the first requests as received, NUL-terminated */
     size_t nlog;
-    int conns;                /* connections accepted or dialed */
+    int conns; /* connections accepted or dialed */
     pthread_mutex_t mu;
 } script;
 
@@ -102,8 +102,7 @@ typedef bool (*send_fn)(void *ctx, const char *p, size_t n);
 
 /* Answers every complete request in buf[0..*len). Returns true when the peer
  * must close the connection now. */
-static bool serve_buffer(script *sc, char *buf, size_t *len, bool *silent, send_fn send,
-                         void *ctx)
+static bool serve_buffer(script *sc, char *buf, size_t *len, bool *silent, send_fn send, void *ctx)
 {
     while (!*silent) {
         size_t r = request_complete(buf, *len);
@@ -129,7 +128,7 @@ static bool serve_buffer(script *sc, char *buf, size_t *len, bool *silent, send_
 /* ================================================================ pipe peer */
 
 #define MAX_CONNS 6
-#define PEER_BUF 65536
+#define PEER_BUF  65536
 
 typedef struct pconn {
     zh_pipe_pair pair;
@@ -215,7 +214,7 @@ static zh_err pipe_dial(void *ud, const char *host, uint16_t port, int timeout_m
     return ZH_OK;
 }
 
-static const zh_client_dialer pipe_dialer = { pipe_dial, NULL, NULL };
+static const zh_client_dialer pipe_dialer = {pipe_dial, NULL, NULL};
 
 /* ================================================================ TCP peer */
 
@@ -261,11 +260,11 @@ static void *tcp_peer_main(void *arg)
         struct pollfd pfd[MAX_CONNS + 1];
         int idx[MAX_CONNS + 1];
         nfds_t n = 0;
-        pfd[n] = (struct pollfd){ .fd = tp->lfd, .events = POLLIN };
+        pfd[n] = (struct pollfd){.fd = tp->lfd, .events = POLLIN};
         idx[n++] = -1;
         for (int i = 0; i < MAX_CONNS; i++)
             if (tp->conns[i].fd >= 0) {
-                pfd[n] = (struct pollfd){ .fd = tp->conns[i].fd, .events = POLLIN };
+                pfd[n] = (struct pollfd){.fd = tp->conns[i].fd, .events = POLLIN};
                 idx[n++] = i;
             }
         if (poll(pfd, n, 20) <= 0)
@@ -316,8 +315,8 @@ static void *tcp_peer_main(void *arg)
 
 /* ================================================================ fixture */
 
-static int T;             /* 0: pipes, 1: TCP */
-static script *SC;        /* the running peer's script */
+static int T;      /* 0: pipes, 1: TCP */
+static script *SC; /* the running peer's script */
 static char HOST[64];
 static uint16_t PORT;
 
@@ -451,7 +450,7 @@ static bool body_is(const zh_response *resp, const char *s)
 
 START_TEST(get_basic)
 {
-    static const step s[] = { { OK_5, KEEP } };
+    static const step s[] = {{OK_5, KEEP}};
     peer_start(_i, s, 1);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -487,9 +486,10 @@ END_TEST
 START_TEST(get_chunked_body)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-          "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n", KEEP },
-        { OK_2, KEEP },
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n",
+         KEEP},
+        {OK_2, KEEP},
     };
     peer_start(_i, s, 2);
     zh_client *c = client_new(NULL);
@@ -516,9 +516,10 @@ END_TEST
 START_TEST(byte_at_a_time)
 {
     static const step s[] = {
-        { "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-          "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", KEEP },
-        { OK_5, KEEP },
+        {"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+         KEEP},
+        {OK_5, KEEP},
     };
     peer_start(0, s, 2);
     PP->max_io = 1;
@@ -544,7 +545,7 @@ END_TEST
 
 START_TEST(truncated_cl_body)
 {
-    static const step s[] = { { "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", CLOSE } };
+    static const step s[] = {{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", CLOSE}};
     peer_start(_i, s, 1);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -567,7 +568,7 @@ END_TEST
 START_TEST(eof_mid_chunk)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\nhello", CLOSE },
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\nhello", CLOSE},
     };
     peer_start(_i, s, 1);
     zh_client *c = client_new(NULL);
@@ -586,7 +587,7 @@ END_TEST
 
 START_TEST(eof_mid_head)
 {
-    static const step s[] = { { "HTTP/1.1 200 OK\r\nContent-Le", CLOSE } };
+    static const step s[] = {{"HTTP/1.1 200 OK\r\nContent-Le", CLOSE}};
     peer_start(_i, s, 1);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -603,7 +604,7 @@ END_TEST
 
 START_TEST(closed_without_response)
 {
-    static const step s[] = { { NULL, CLOSE } };
+    static const step s[] = {{NULL, CLOSE}};
     peer_start(_i, s, 1);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -626,8 +627,8 @@ END_TEST
 START_TEST(bytes_beyond_cl)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP/1.1 200 OK\r\n", KEEP },
-        { OK_2, KEEP },
+        {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP/1.1 200 OK\r\n", KEEP},
+        {OK_2, KEEP},
     };
     peer_start(_i, s, 2);
     zh_client *c = client_new(NULL);
@@ -654,9 +655,10 @@ END_TEST
 START_TEST(interim_1xx_skipped)
 {
     static const step s[] = {
-        { "HTTP/1.1 100 Continue\r\n\r\n"
-          "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
-          "HTTP/1.1 201 Created\r\nContent-Length: 2\r\nX-Final: 1\r\n\r\nok", KEEP },
+        {"HTTP/1.1 100 Continue\r\n\r\n"
+         "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+         "HTTP/1.1 201 Created\r\nContent-Length: 2\r\nX-Final: 1\r\n\r\nok",
+         KEEP},
     };
     peer_start(_i, s, 1);
     zh_client *c = client_new(NULL);
@@ -679,9 +681,9 @@ END_TEST
 START_TEST(switching_protocols_is_error)
 {
     static const step s[] = {
-        { "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
-          KEEP },
-        { OK_2, KEEP },
+        {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+         KEEP},
+        {OK_2, KEEP},
     };
     peer_start(_i, s, 2);
     zh_client *c = client_new(NULL);
@@ -704,8 +706,8 @@ END_TEST
 START_TEST(until_close_body)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of this, until the end", CLOSE },
-        { OK_2, KEEP },
+        {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of this, until the end", CLOSE},
+        {OK_2, KEEP},
     };
     peer_start(_i, s, 2);
     zh_client *c = client_new(NULL);
@@ -730,8 +732,8 @@ END_TEST
 START_TEST(head_with_cl_no_body)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", KEEP },
-        { OK_5, KEEP },
+        {"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", KEEP},
+        {OK_5, KEEP},
     };
     peer_start(_i, s, 2);
     zh_client *c = client_new(NULL);
@@ -755,9 +757,9 @@ END_TEST
 START_TEST(no_content_and_not_modified)
 {
     static const step s[] = {
-        { "HTTP/1.1 204 No Content\r\n\r\n", KEEP },
-        { "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nETag: \"x\"\r\n\r\n", KEEP },
-        { OK_5, KEEP },
+        {"HTTP/1.1 204 No Content\r\n\r\n", KEEP},
+        {"HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nETag: \"x\"\r\n\r\n", KEEP},
+        {OK_5, KEEP},
     };
     peer_start(_i, s, 3);
     zh_client *c = client_new(NULL);
@@ -784,7 +786,7 @@ END_TEST
 /* The client reports exactly what the response parser says about the head. */
 static void expect_bad_head(int transport, const char *resp_text, zh_err want)
 {
-    step s[] = { { resp_text, KEEP } };
+    step s[] = {{resp_text, KEEP}};
     peer_start(transport, s, 1);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -814,7 +816,7 @@ START_TEST(malformed_status_line)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         zh_field f[8];
-        zh_response_head h = { .fields = f, .fields_cap = 8 };
+        zh_response_head h = {.fields = f, .fields_cap = 8};
         size_t n = 0;
         zh_err want = zh_parse_response_head(bad[i], strlen(bad[i]), NULL, &h, &n);
         ck_assert_int_ne(want, ZH_OK);
@@ -835,7 +837,8 @@ END_TEST
 
 START_TEST(bad_chunk_size_is_error)
 {
-    expect_bad_head(_i, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+    expect_bad_head(_i,
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
                     ZH_E_BAD_CHUNK_SIZE);
 }
 END_TEST
@@ -845,10 +848,11 @@ START_TEST(body_too_large)
     zh_client_config cfg = zh_client_config_default();
     cfg.max_body = 8;
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n123456789", KEEP },
-        { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n12345\r\n5\r\n67890\r\n0\r\n\r\n",
-          KEEP },
-        { "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n12345678", KEEP },
+        {"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n123456789", KEEP},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+         "chunked\r\n\r\n5\r\n12345\r\n5\r\n67890\r\n0\r\n\r\n",
+         KEEP},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n12345678", KEEP},
     };
     peer_start(_i, s, 3);
     zh_client *c = client_new(&cfg);
@@ -874,7 +878,7 @@ START_TEST(timeout)
 {
     zh_client_config cfg = zh_client_config_default();
     cfg.timeout_ms = 300;
-    static const step s[] = { { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe", SILENT } };
+    static const step s[] = {{"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe", SILENT}};
     peer_start(_i, s, 1);
     zh_client *c = client_new(&cfg);
     zh_request req;
@@ -903,7 +907,7 @@ START_TEST(connection_refused)
     /* A port nobody listens on: bind one, note it, close it. */
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     ck_assert_int_ge(fd, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
     socklen_t al = sizeof a;
     ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &al), 0);
@@ -948,7 +952,7 @@ END_TEST
 
 START_TEST(keep_alive_reuse)
 {
-    static const step s[] = { { OK_5, KEEP }, { OK_2, KEEP }, { OK_5, KEEP } };
+    static const step s[] = {{OK_5, KEEP}, {OK_2, KEEP}, {OK_5, KEEP}};
     peer_start(_i, s, 3);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -979,10 +983,10 @@ END_TEST
 START_TEST(connection_close_not_pooled)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello", KEEP },
-        { "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", KEEP },
-        { "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok", KEEP },
-        { OK_5, KEEP },
+        {"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello", KEEP},
+        {"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", KEEP},
+        {"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok", KEEP},
+        {OK_5, KEEP},
     };
     peer_start(_i, s, 4);
     zh_client *c = client_new(NULL);
@@ -1007,15 +1011,16 @@ END_TEST
 
 START_TEST(request_connection_close)
 {
-    static const step s[] = { { OK_5, KEEP }, { OK_2, KEEP } };
+    static const step s[] = {{OK_5, KEEP}, {OK_2, KEEP}};
     peer_start(_i, s, 2);
     zh_client *c = client_new(NULL);
     zh_request req;
     zh_response resp;
     zh_request_init(&req);
     zh_response_init(&resp);
-    ck_assert_int_eq(zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("Connection"),
-                                    ZH_SLICE_LIT("close")), ZH_OK);
+    ck_assert_int_eq(
+        zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("Connection"), ZH_SLICE_LIT("close")),
+        ZH_OK);
     ck_assert_int_eq(zh_client_do(c, HOST, PORT, &req, &resp), ZH_OK);
     ck_assert_uint_eq(zh_client_idle_conns(c, HOST, PORT), 0);
     ck_assert_int_eq(do_get(c, "/", &req, &resp), ZH_OK);
@@ -1031,7 +1036,7 @@ END_TEST
  * connection, no retry needed. */
 START_TEST(stale_idle_connection_replaced)
 {
-    static const step s[] = { { OK_5, CLOSE }, { OK_2, KEEP } };
+    static const step s[] = {{OK_5, CLOSE}, {OK_2, KEEP}};
     peer_start(_i, s, 2);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -1057,12 +1062,12 @@ END_TEST
  * an answer: an idempotent request is sent again on a new connection. */
 START_TEST(retry_idempotent_on_dead_reused)
 {
-    static const char *const methods[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" };
+    static const char *const methods[] = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"};
     for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
         static const step s[] = {
-            { OK_5, KEEP },
-            { NULL, CLOSE },
-            { "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", KEEP },
+            {OK_5, KEEP},
+            {NULL, CLOSE},
+            {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", KEEP},
         };
         peer_start(_i, s, 3);
         zh_client *c = client_new(NULL);
@@ -1091,9 +1096,9 @@ END_TEST
 
 START_TEST(no_retry_for_post)
 {
-    static const char *const methods[] = { "POST", "PATCH" };
+    static const char *const methods[] = {"POST", "PATCH"};
     for (size_t m = 0; m < 2; m++) {
-        static const step s[] = { { OK_5, KEEP }, { NULL, CLOSE }, { OK_2, KEEP } };
+        static const step s[] = {{OK_5, KEEP}, {NULL, CLOSE}, {OK_2, KEEP}};
         peer_start(_i, s, 3);
         zh_client *c = client_new(NULL);
         zh_request req;
@@ -1119,7 +1124,7 @@ END_TEST
 /* Part of an answer arrived: the server saw the request; never send it again. */
 START_TEST(no_retry_after_response_bytes)
 {
-    static const step s[] = { { OK_5, KEEP }, { "HTTP/1.1 200 OK\r\nConn", CLOSE }, { OK_2, KEEP } };
+    static const step s[] = {{OK_5, KEEP}, {"HTTP/1.1 200 OK\r\nConn", CLOSE}, {OK_2, KEEP}};
     peer_start(_i, s, 3);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -1141,7 +1146,7 @@ END_TEST
 static zh_err three_pieces(void *ud, zh_buf *out, bool *done)
 {
     int *calls = ud;
-    static const char *const piece[] = { "alpha-", "beta-", "gamma" };
+    static const char *const piece[] = {"alpha-", "beta-", "gamma"};
     zh_err e = zh_buf_append_cstr(out, piece[*calls]);
     if (++*calls == 3)
         *done = true;
@@ -1152,7 +1157,7 @@ static zh_err three_pieces(void *ud, zh_buf *out, bool *done)
  * idempotent method is not retried when the reused connection is dead. */
 START_TEST(streamed_request_body)
 {
-    static const step s[] = { { OK_2, KEEP }, { OK_5, KEEP }, { NULL, CLOSE } };
+    static const step s[] = {{OK_2, KEEP}, {OK_5, KEEP}, {NULL, CLOSE}};
     peer_start(_i, s, 3);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -1180,7 +1185,8 @@ START_TEST(streamed_request_body)
     ck_assert_msg(strncmp(r, "PUT / HTTP/1.1\r\n", 16) == 0, "%s", r);
     ck_assert_int_eq(count_fields(r, "Transfer-Encoding"), 1);
     ck_assert_int_eq(count_fields(r, "Content-Length"), 0);
-    ck_assert_ptr_nonnull(strstr(r, "\r\n\r\n6\r\nalpha-\r\n5\r\nbeta-\r\n5\r\ngamma\r\n0\r\n\r\n"));
+    ck_assert_ptr_nonnull(
+        strstr(r, "\r\n\r\n6\r\nalpha-\r\n5\r\nbeta-\r\n5\r\ngamma\r\n0\r\n\r\n"));
     ck_assert_int_eq(SC->conns, 1);
     peer_stop();
 }
@@ -1189,7 +1195,7 @@ END_TEST
 /* A pooled connection idle longer than max_idle_ms is closed, not reused. */
 START_TEST(idle_timeout_not_reused)
 {
-    static const step s[] = { { OK_5, KEEP }, { OK_2, KEEP }, { OK_5, KEEP } };
+    static const step s[] = {{OK_5, KEEP}, {OK_2, KEEP}, {OK_5, KEEP}};
     peer_start(_i, s, 3);
     zh_client_config cfg = zh_client_config_default();
     cfg.max_idle_ms = 30;
@@ -1217,8 +1223,7 @@ END_TEST
 /* A 2xx answer to CONNECT makes the connection a tunnel: it is not pooled. */
 START_TEST(connect_not_pooled)
 {
-    static const step s[] = { { "HTTP/1.1 200 Connection Established\r\n\r\n", KEEP },
-                              { OK_2, KEEP } };
+    static const step s[] = {{"HTTP/1.1 200 Connection Established\r\n\r\n", KEEP}, {OK_2, KEEP}};
     peer_start(_i, s, 2);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -1266,13 +1271,13 @@ static void *bg_get(void *arg)
  * its own timeout. */
 START_TEST(pool_limit_waits)
 {
-    static const step s[] = { { NULL, SILENT } };
+    static const step s[] = {{NULL, SILENT}};
     peer_start(1, s, 1);
     zh_client_config cfg = zh_client_config_default();
     cfg.max_conns_per_host = 1;
     cfg.timeout_ms = 400;
     zh_client *c = client_new(&cfg);
-    bg_call a = { c, ZH_OK, 0 }, b = { c, ZH_OK, 0 };
+    bg_call a = {c, ZH_OK, 0}, b = {c, ZH_OK, 0};
     pthread_t ta, tb;
     ck_assert_int_eq(pthread_create(&ta, NULL, bg_get, &a), 0);
     usleep(100 * 1000);
@@ -1294,7 +1299,7 @@ END_TEST
  * which then reuses it. */
 START_TEST(pool_limit_handoff)
 {
-    static const step s[] = { { OK_2, KEEP } };
+    static const step s[] = {{OK_2, KEEP}};
     peer_start(1, s, 1);
     SC->repeat_last = true;
     zh_client_config cfg = zh_client_config_default();
@@ -1303,7 +1308,7 @@ START_TEST(pool_limit_handoff)
     bg_call k[4];
     pthread_t th[4];
     for (int i = 0; i < 4; i++) {
-        k[i] = (bg_call){ c, ZH_E_IO, 0 };
+        k[i] = (bg_call){c, ZH_E_IO, 0};
         ck_assert_int_eq(pthread_create(&th[i], NULL, bg_get, &k[i]), 0);
     }
     for (int i = 0; i < 4; i++) {
@@ -1324,7 +1329,7 @@ END_TEST
  * both go out, in order; none: the client default, once. */
 START_TEST(quirk_duplicate_user_agent)
 {
-    static const step s[] = { { OK_2, KEEP } };
+    static const step s[] = {{OK_2, KEEP}};
     peer_start(_i, s, 1);
     SC->repeat_last = true;
     zh_client *c = client_new(NULL);
@@ -1365,7 +1370,7 @@ END_TEST
 
 START_TEST(custom_default_user_agent)
 {
-    static const step s[] = { { OK_2, KEEP }, { OK_2, KEEP } };
+    static const step s[] = {{OK_2, KEEP}, {OK_2, KEEP}};
     peer_start(_i, s, 2);
     zh_client_config cfg = zh_client_config_default();
     cfg.user_agent = "probe/9";
@@ -1394,7 +1399,7 @@ END_TEST
  * a POST with a body does not freeze it as GET. */
 START_TEST(quirk_method_caching)
 {
-    static const step s[] = { { OK_2, KEEP } };
+    static const step s[] = {{OK_2, KEEP}};
     peer_start(_i, s, 1);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -1403,7 +1408,7 @@ START_TEST(quirk_method_caching)
     zh_response_init(&resp);
     ck_assert(zh_slice_eq(zh_request_method(&req), ZH_SLICE_LIT("GET")));
     zh_buf scratch = ZH_BUF_INIT;
-    zh_msg_defaults d = { 0 };
+    zh_msg_defaults d = {0};
     d.host = ZH_SLICE_LIT("h");
     ck_assert_int_eq(zh_request_serialize(&req, &d, &scratch), ZH_OK);
     zh_buf_dispose(&scratch);
@@ -1429,9 +1434,9 @@ END_TEST
 START_TEST(quirk_body_errors_not_swallowed)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial", CLOSE },
-        { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npartial\r\n5\r\npa", CLOSE },
-        { OK_5, KEEP },
+        {"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial", CLOSE},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npartial\r\n5\r\npa", CLOSE},
+        {OK_5, KEEP},
     };
     peer_start(_i, s, 3);
     zh_client *c = client_new(NULL);
@@ -1460,7 +1465,7 @@ END_TEST
 
 START_TEST(get_url_reuses_objects)
 {
-    static const step s[] = { { OK_5, KEEP }, { OK_2, KEEP }, { OK_2, KEEP } };
+    static const step s[] = {{OK_5, KEEP}, {OK_2, KEEP}, {OK_2, KEEP}};
     peer_start(_i, s, 3);
     zh_client *c = client_new(NULL);
     zh_request req;
@@ -1540,7 +1545,7 @@ END_TEST
 /* The host table is bounded: a new host recycles the least recently used pool. */
 START_TEST(host_pools_recycled)
 {
-    static const step s[] = { { OK_2, KEEP } };
+    static const step s[] = {{OK_2, KEEP}};
     peer_start(0, s, 1);
     SC->repeat_last = true;
     zh_client_config cfg = zh_client_config_default();
@@ -1576,8 +1581,9 @@ END_TEST
 START_TEST(allocation_failures)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
-          "5\r\nhello\r\n0\r\n\r\n", KEEP },
+        {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "5\r\nhello\r\n0\r\n\r\n",
+         KEEP},
     };
     bool tripped = true;
     unsigned covered = 0;
@@ -1591,8 +1597,9 @@ START_TEST(allocation_failures)
         zh_response_init(&resp);
         ck_assert_int_eq(zh_request_set_target(&req, ZH_SLICE_LIT("/a/longer/target?to=copy")),
                          ZH_OK);
-        ck_assert_int_eq(zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("X-Pad"),
-                                        ZH_SLICE_LIT("1")), ZH_OK);
+        ck_assert_int_eq(
+            zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("X-Pad"), ZH_SLICE_LIT("1")),
+            ZH_OK);
         zh_alloc_stats_reset();
         zh_alloc_fail_after(n, false);
         zh_err e = zh_client_do(c, HOST, PORT, &req, &resp);
@@ -1610,7 +1617,7 @@ START_TEST(allocation_failures)
         zh_response_dispose(&resp);
         peer_stop();
     }
-    ck_assert(!tripped); /* the loop ended because every allocation was covered */
+    ck_assert(!tripped);           /* the loop ended because every allocation was covered */
     ck_assert_uint_ge(covered, 4); /* slots, read and write buffers, response storage */
 }
 END_TEST
@@ -1620,8 +1627,8 @@ END_TEST
 START_TEST(zero_alloc_keep_alive)
 {
     static const step s[] = {
-        { "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!",
-          KEEP },
+        {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!",
+         KEEP},
     };
     peer_start(0, s, 1);
     SC->repeat_last = true;

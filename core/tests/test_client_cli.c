@@ -24,7 +24,7 @@ typedef struct peer {
     const char *resp; /* sent after the request head; NULL: say nothing */
     bool hang;        /* keep the connection open after sending */
     int stop;
-    char req[4096];   /* the request as received */
+    char req[4096]; /* the request as received */
     size_t req_len;
     pthread_t th;
 } peer;
@@ -34,12 +34,12 @@ static void *peer_main(void *arg)
     peer *p = arg;
     int fd = -1;
     while (fd < 0 && !__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
-        struct pollfd pf = { .fd = p->lfd, .events = POLLIN };
+        struct pollfd pf = {.fd = p->lfd, .events = POLLIN};
         if (poll(&pf, 1, 20) > 0)
             fd = accept(p->lfd, NULL, NULL);
     }
     while (fd >= 0 && !memmem(p->req, p->req_len, "\r\n\r\n", 4)) {
-        struct pollfd pf = { .fd = fd, .events = POLLIN };
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
         if (__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
             break;
         if (poll(&pf, 1, 20) <= 0)
@@ -170,11 +170,12 @@ static void url_of(const peer *p, const char *path, char *out, size_t cap)
 START_TEST(prints_body)
 {
     peer p;
-    peer_start(&p, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nX-A: 1\r\n\r\nnot here\n", false);
+    peer_start(&p, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nX-A: 1\r\n\r\nnot here\n",
+               false);
     char url[64];
     url_of(&p, "/missing?q=1", url, sizeof url);
     run r;
-    run_get(&r, (const char *const[]){ url, NULL });
+    run_get(&r, (const char *const[]){url, NULL});
     peer_stop(&p);
     ck_assert_int_eq(r.status, 0); /* any complete response, whatever the status */
     ck_assert_str_eq(r.out, "not here\n");
@@ -191,7 +192,7 @@ START_TEST(include_head)
     char url[64];
     url_of(&p, "/", url, sizeof url);
     run r;
-    run_get(&r, (const char *const[]){ "-i", url, NULL });
+    run_get(&r, (const char *const[]){"-i", url, NULL});
     peer_stop(&p);
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-A: 1\r\nX-A: 2\r\n\r\nok");
@@ -205,8 +206,8 @@ START_TEST(method_headers_body)
     char url[64];
     url_of(&p, "/items", url, sizeof url);
     run r;
-    run_get(&r, (const char *const[]){ "-X", "PUT", "-H", "User-Agent: Test-Agent", "-H",
-                                       "X-Two:  spaced  ", "-d", "k=v", url, NULL });
+    run_get(&r, (const char *const[]){"-X", "PUT", "-H", "User-Agent: Test-Agent", "-H",
+                                      "X-Two:  spaced  ", "-d", "k=v", url, NULL});
     peer_stop(&p);
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.out, "");
@@ -225,7 +226,7 @@ START_TEST(data_defaults_to_post)
     char url[64];
     url_of(&p, "/f", url, sizeof url);
     run r;
-    run_get(&r, (const char *const[]){ url, "-d", "x", NULL });
+    run_get(&r, (const char *const[]){url, "-d", "x", NULL});
     peer_stop(&p);
     ck_assert_int_eq(r.status, 0);
     ck_assert_msg(strncmp(p.req, "POST /f HTTP/1.1\r\n", 18) == 0, "%s", p.req);
@@ -275,7 +276,7 @@ END_TEST
 
 START_TEST(timeout_fails)
 {
-    static const char *const t[] = { "--timeout", "0.3", NULL };
+    static const char *const t[] = {"--timeout", "0.3", NULL};
     expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe", true, t, "ZH_E_TIMEOUT");
 }
 END_TEST
@@ -289,7 +290,7 @@ START_TEST(connect_refused_fails)
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%u/", (unsigned)port);
     run r;
-    run_get(&r, (const char *const[]){ url, NULL });
+    run_get(&r, (const char *const[]){url, NULL});
     ck_assert_int_eq(r.status, 1);
     ck_assert_int_eq(lines(r.err), 1);
     ck_assert_ptr_nonnull(strstr(r.err, "ZH_E_CONNECT"));
@@ -299,11 +300,11 @@ END_TEST
 START_TEST(usage_errors)
 {
     static const char *const cases[][4] = {
-        { NULL },
-        { "http://a/", "http://b/", NULL },
-        { "--timeout", "soon", "http://a/", NULL },
-        { "--bogus", "http://a/", NULL },
-        { "http://a/", "-X", NULL },
+        {NULL},
+        {"http://a/", "http://b/", NULL},
+        {"--timeout", "soon", "http://a/", NULL},
+        {"--bogus", "http://a/", NULL},
+        {"http://a/", "-X", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run r;
@@ -313,10 +314,10 @@ START_TEST(usage_errors)
         ck_assert_ptr_nonnull(strstr(r.err, "usage:"));
     }
     run r;
-    run_get(&r, (const char *const[]){ "ftp://a/", NULL });
+    run_get(&r, (const char *const[]){"ftp://a/", NULL});
     ck_assert_int_eq(r.status, 1);
     ck_assert_ptr_nonnull(strstr(r.err, "ZH_E_BAD_SCHEME"));
-    run_get(&r, (const char *const[]){ "-H", "no colon here", "http://a/", NULL });
+    run_get(&r, (const char *const[]){"-H", "no colon here", "http://a/", NULL});
     ck_assert_int_ne(r.status, 0);
     ck_assert_int_eq(lines(r.err), 1);
 }

@@ -26,7 +26,10 @@ typedef struct mem {
     int dials;
 } mem;
 
-static bool mem_pump(void *ud) { return zh_server_pump(ud, 0) > 0; }
+static bool mem_pump(void *ud)
+{
+    return zh_server_pump(ud, 0) > 0;
+}
 
 static zh_err mem_dial(void *ud, const char *host, uint16_t port, int timeout_ms, zh_conn **out)
 {
@@ -74,7 +77,7 @@ static zh_client *mem_client(mem *m, zh_client_config *cfg)
     zh_client_config def = zh_client_config_default();
     if (!cfg)
         cfg = &def;
-    zh_client_dialer d = { mem_dial, NULL, m };
+    zh_client_dialer d = {mem_dial, NULL, m};
     cfg->dialer = &d;
     zh_client *c = NULL;
     ck_assert_int_eq(zh_client_create(cfg, &c), ZH_OK);
@@ -143,8 +146,9 @@ START_TEST(pipes_server_closes)
     zh_response resp;
     zh_request_init(&req);
     zh_response_init(&resp);
-    ck_assert_int_eq(zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("X-Close"),
-                                    ZH_SLICE_LIT("1")), ZH_OK);
+    ck_assert_int_eq(
+        zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("X-Close"), ZH_SLICE_LIT("1")),
+        ZH_OK);
     ck_assert_int_eq(zh_client_do(c, "mem.test", 80, &req, &resp), ZH_OK);
     ck_assert_uint_eq(zh_client_idle_conns(c, "mem.test", 80), 0);
     ck_assert_int_eq(zh_client_get(c, ZH_SLICE_LIT("http://mem.test/"), &req, &resp), ZH_OK);
@@ -168,10 +172,10 @@ START_TEST(pipes_server_error_response)
     zh_request_init(&req);
     zh_response_init(&resp);
     /* Two Host fields: the server answers 400 (RFC 9112 §3.2). */
-    ck_assert_int_eq(zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("Host"),
-                                    ZH_SLICE_LIT("a")), ZH_OK);
-    ck_assert_int_eq(zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("Host"),
-                                    ZH_SLICE_LIT("b")), ZH_OK);
+    ck_assert_int_eq(
+        zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("Host"), ZH_SLICE_LIT("a")), ZH_OK);
+    ck_assert_int_eq(
+        zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("Host"), ZH_SLICE_LIT("b")), ZH_OK);
     ck_assert_int_eq(zh_client_do(c, "mem.test", 80, &req, &resp), ZH_OK);
     ck_assert_int_eq(zh_response_status(&resp), 400);
     ck_assert_uint_eq(zh_client_idle_conns(c, "mem.test", 80), 0);

@@ -17,7 +17,8 @@
 
 static void get_usage(FILE *f)
 {
-    fputs("usage: zhttp get URL [-X METHOD] [-H 'Name: value']... [-d BODY] [--timeout SECONDS] [-i]\n"
+    fputs("usage: zhttp get URL [-X METHOD] [-H 'Name: value']... [-d BODY] [--timeout SECONDS] "
+          "[-i]\n"
           "  -X METHOD          request method (default GET, or POST with -d)\n"
           "  -H 'Name: value'   add a header field (repeatable; replaces a default of that name)\n"
           "  -d BODY            request body\n"
@@ -51,8 +52,8 @@ static zh_err add_header_arg(zh_request *req, const char *arg)
     }
     while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
         vl--;
-    return zh_headers_add(zh_request_headers(req), (zh_slice){ arg, (size_t)(colon - arg) },
-                          (zh_slice){ v, vl });
+    return zh_headers_add(zh_request_headers(req), (zh_slice){arg, (size_t)(colon - arg)},
+                          (zh_slice){v, vl});
 }
 
 static bool write_out(const void *p, size_t n)
@@ -66,8 +67,8 @@ static bool print_head(const zh_response *resp)
     zh_slice reason = zh_response_reason(resp);
     int n = snprintf(line, sizeof line, "HTTP/1.%d %d ", zh_response_version(resp),
                      zh_response_status(resp));
-    bool ok = write_out(line, (size_t)n) && write_out(reason.ptr, reason.len) &&
-              write_out("\r\n", 2);
+    bool ok =
+        write_out(line, (size_t)n) && write_out(reason.ptr, reason.len) && write_out("\r\n", 2);
     const zh_headers *h = zh_response_headers_const(resp);
     zh_slice name, value;
     for (size_t i = 0; ok && zh_headers_at(h, i, &name, &value); i++)

@@ -71,16 +71,16 @@ typedef struct zh_client_dialer {
 } zh_client_dialer;
 
 typedef struct zh_client_config {
-    size_t max_conns_per_host; /* open connections per host:port (>= 1) */
-    size_t max_hosts;          /* host:port pools kept (>= 1); the least busy is
-                                * recycled when a new host needs one */
-    int timeout_ms;            /* per request: connect + write + read; <= 0: none */
-    int max_idle_ms;           /* a pooled connection idle longer is closed, not reused;
-                                * <= 0: no limit */
-    uint64_t max_body;         /* response body limit -> ZH_E_BODY_TOO_LARGE;
-                                * 0: parse.limits.max_body */
-    zh_parse_config parse;     /* response parsing: limits and lenient flags */
-    const char *user_agent;    /* default User-Agent; NULL: "zhttp/0.1"; "": none */
+    size_t max_conns_per_host;      /* open connections per host:port (>= 1) */
+    size_t max_hosts;               /* host:port pools kept (>= 1); a new host takes the
+                                     * least recently used pool with no call running */
+    int timeout_ms;                 /* per request: connect + write + read; <= 0: none */
+    int max_idle_ms;                /* a pooled connection idle longer is closed, not reused;
+                                     * <= 0: no limit */
+    uint64_t max_body;              /* response body limit -> ZH_E_BODY_TOO_LARGE;
+                                     * 0: parse.limits.max_body */
+    zh_parse_config parse;          /* response parsing: limits and lenient flags */
+    const char *user_agent;         /* default User-Agent; NULL: "zhttp/0.1"; "": none */
     const zh_client_dialer *dialer; /* NULL: TCP (resolve, non-blocking connect) */
 } zh_client_config;
 
@@ -129,12 +129,12 @@ ZH_API const char *zh_client_last_error(void);
 
 /* Counters since zh_client_create. */
 typedef struct zh_client_stats {
-    uint64_t requests;   /* zh_client_do calls that returned ZH_OK */
-    uint64_t failures;   /* calls that returned an error */
-    uint64_t dials;      /* connections opened */
-    uint64_t reuses;     /* requests sent on a pooled connection */
-    uint64_t retries;    /* requests re-sent after a dead reused connection */
-    uint64_t closes;     /* connections closed by the client */
+    uint64_t requests; /* zh_client_do calls that returned ZH_OK */
+    uint64_t failures; /* calls that returned an error */
+    uint64_t dials;    /* connections opened */
+    uint64_t reuses;   /* requests sent on a pooled connection */
+    uint64_t retries;  /* requests re-sent after a dead reused connection */
+    uint64_t closes;   /* connections closed by the client */
 } zh_client_stats;
 
 ZH_API zh_client_stats zh_client_get_stats(const zh_client *c);

@@ -29,9 +29,15 @@ static void set_error(const char *fmt, ...)
     va_end(ap);
 }
 
-const char *zh_client_last_error(void) { return last_error; }
+const char *zh_client_last_error(void)
+{
+    return last_error;
+}
 
-static void stat_inc(uint64_t *counter) { __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
+static void stat_inc(uint64_t *counter)
+{
+    __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
 
 zh_client_config zh_client_config_default(void)
 {
@@ -398,8 +404,8 @@ static zh_err send_request(zh_client *c, attempt *a, zh_request *req)
     zh__cslot *s = a->s;
     zh_msg_defaults d;
     memset(&d, 0, sizeof d);
-    d.user_agent = (zh_slice){ c->user_agent, c->user_agent_len };
-    d.host = (zh_slice){ a->h->hostport, a->h->hostport_len };
+    d.user_agent = (zh_slice){c->user_agent, c->user_agent_len};
+    d.host = (zh_slice){a->h->hostport, a->h->hostport_len};
     d.keep_alive = zh_request_version(req) == 0; /* HTTP/1.0 closes unless asked */
     zh_buf_clear(&s->wbuf);
     zh_err e = zh_request_serialize(req, &d, &s->wbuf);
@@ -553,8 +559,8 @@ static zh_err exchange(zh_client *c, attempt *a, zh_request *req, zh_response *r
 /* RFC 9110 §9.2.2. */
 static bool idempotent(zh_slice m)
 {
-    static const zh_slice names[] = { { "GET", 3 },     { "HEAD", 4 },    { "PUT", 3 },
-                                      { "DELETE", 6 },  { "OPTIONS", 7 }, { "TRACE", 5 } };
+    static const zh_slice names[] = {{"GET", 3},    {"HEAD", 4},    {"PUT", 3},
+                                     {"DELETE", 6}, {"OPTIONS", 7}, {"TRACE", 5}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (m.len == names[i].len && memcmp(m.ptr, names[i].ptr, m.len) == 0)
             return true;
@@ -607,8 +613,7 @@ zh_err zh_client_do(zh_client *c, const char *host, uint16_t port, zh_request *r
         /* RFC 9112 §9.3.1: a kept-alive connection the server closed meanwhile.
          * Only when nothing of an answer came back, and at most once per slot. */
         bool dead = e == ZH_E_CLOSED || e == ZH_E_IO;
-        if (reused && dead && !a.got_bytes && may_retry &&
-            attempt_no < c->cfg.max_conns_per_host) {
+        if (reused && dead && !a.got_bytes && may_retry && attempt_no < c->cfg.max_conns_per_host) {
             stat_inc(&c->stats.retries);
             last_error[0] = '\0';
             continue;
@@ -647,7 +652,7 @@ zh_err zh_client_do_url(zh_client *c, zh_slice url, zh_request *req, zh_response
             memcpy(tbuf, target.ptr, target.len);
             tbuf[target.len] = '?';
             memcpy(tbuf + target.len + 1, u.query.ptr, u.query.len);
-            target = (zh_slice){ tbuf, target.len + 1 + u.query.len };
+            target = (zh_slice){tbuf, target.len + 1 + u.query.len};
         } else {
             set_error("url query too long");
             return fail(c, resp, ZH_E_BAD_TARGET);

@@ -12,12 +12,12 @@
 /* One connection slot of a host pool. The buffers outlive the connection: a
  * reconnection reuses them, so it allocates nothing after warm-up. */
 typedef struct zh__cslot {
-    zh_tcp_conn tcp;      /* storage for TCP connections (default dialer) */
-    zh_conn *conn;        /* NULL: no open connection */
-    zh_buf rbuf;          /* received bytes not yet parsed */
-    zh_buf wbuf;          /* the serialized request */
-    bool busy;            /* a call is using the slot */
-    uint64_t uses;        /* requests sent on the current connection */
+    zh_tcp_conn tcp; /* storage for TCP connections (default dialer) */
+    zh_conn *conn;   /* NULL: no open connection */
+    zh_buf rbuf;     /* received bytes not yet parsed */
+    zh_buf wbuf;     /* the serialized request */
+    bool busy;       /* a call is using the slot */
+    uint64_t uses;   /* requests sent on the current connection */
     int64_t idle_since_ms;
 } zh__cslot;
 
@@ -26,20 +26,20 @@ typedef struct zh__chost {
     uint16_t port;
     char hostport[ZH__CLIENT_HOST_MAX + 8]; /* Host field value: name[:port] */
     size_t hostport_len;
-    zh__cslot *slots;     /* max_conns_per_host of them */
-    size_t busy;          /* slots in use */
-    uint64_t last_used;   /* client tick of the last acquire */
+    zh__cslot *slots;   /* max_conns_per_host of them */
+    size_t busy;        /* slots in use */
+    uint64_t last_used; /* client tick of the last acquire */
 } zh__chost;
 
 struct zh_client {
     zh_client_config cfg;
     zh_client_dialer dialer;
-    bool tcp;             /* no dialer given */
+    bool tcp; /* no dialer given */
     char user_agent[128];
     size_t user_agent_len;
     pthread_mutex_t mu;
-    pthread_cond_t cv;    /* a slot was released */
-    zh__chost *hosts;     /* max_hosts of them */
+    pthread_cond_t cv; /* a slot was released */
+    zh__chost *hosts;  /* max_hosts of them */
     uint64_t tick;
     zh_client_stats stats;
 };

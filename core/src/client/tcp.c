@@ -57,7 +57,7 @@ static int connect_one(const struct addrinfo *ai, int64_t deadline_ms, zh_err *e
             close(fd);
             return -1;
         }
-        struct pollfd p = { .fd = fd, .events = POLLOUT };
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
         int r = poll(&p, 1, wait);
         if (r < 0 && errno == EINTR)
             continue;
