@@ -312,6 +312,36 @@ START_TEST(headers_reject_bad_names_and_values)
 }
 END_TEST
 
+START_TEST(headers_value_check_every_position)
+{
+    /* a control anywhere in a value of any length is refused; HTAB, SP and
+     * obs-text anywhere are fine */
+    static const unsigned char bad[] = { 0x00, 0x01, 0x0a, 0x0d, 0x1f, 0x7f };
+    static const unsigned char good[] = { '\t', ' ', 0x20, 0x7e, 0x80, 0xff };
+    zh_headers h;
+    zh_headers_init(&h);
+    char v[40];
+    for (size_t len = 1; len <= sizeof v; len++) {
+        for (size_t pos = 0; pos < len; pos++) {
+            for (size_t k = 0; k < sizeof bad; k++) {
+                memset(v, 'x', len);
+                v[pos] = (char)bad[k];
+                ck_assert_msg(zh_headers_add(&h, S("X"), (zh_slice){ v, len }) == ZH_E_BAD_FIELD_VALUE,
+                              "len %zu pos %zu byte %#x accepted", len, pos, bad[k]);
+            }
+            for (size_t k = 0; k < sizeof good; k++) {
+                memset(v, 'x', len);
+                v[pos] = (char)good[k];
+                ck_assert_msg(zh_headers_set(&h, S("X"), (zh_slice){ v, len }) == ZH_OK,
+                              "len %zu pos %zu byte %#x refused", len, pos, good[k]);
+            }
+        }
+    }
+    ck_assert_uint_eq(zh_headers_count(&h), 1);
+    zh_headers_dispose(&h);
+}
+END_TEST
+
 START_TEST(headers_accept_own_slices_while_growing)
 {
     zh_headers h;
@@ -597,6 +627,7 @@ static Suite *msg_headers_suite(void)
     tcase_add_test(tc, headers_del_at_full_capacity);
     tcase_add_test(tc, headers_max_count);
     tcase_add_test(tc, headers_reject_bad_names_and_values);
+    tcase_add_test(tc, headers_value_check_every_position);
     tcase_add_test(tc, headers_accept_own_slices_while_growing);
     tcase_add_test(tc, headers_reset_keeps_memory);
     tcase_add_test(tc, headers_nomem_leaves_table_unchanged);

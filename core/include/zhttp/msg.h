@@ -128,7 +128,8 @@ ZH_API bool zh_headers_has(const zh_headers *h, zh_slice name);
  * any error the table is unchanged. name and value are copied. */
 ZH_API zh_err zh_headers_add(zh_headers *h, zh_slice name, zh_slice value);
 /* Replaces all fields named name with one field name: value, placed where the
- * first of them was (appended when there was none). Same errors as add. */
+ * first of them was (appended when there was none). Same errors as add. The
+ * bytes of replaced or deleted fields are reclaimed at the next reset. */
 ZH_API zh_err zh_headers_set(zh_headers *h, zh_slice name, zh_slice value);
 /* Removes every field named name; returns how many were removed. */
 ZH_API size_t zh_headers_del(zh_headers *h, zh_slice name);

@@ -23,13 +23,38 @@ bool zh__is_token(zh_slice s)
     return true;
 }
 
+static bool byte_is_field_text(unsigned char c)
+{
+    return (c >= 0x20 || c == '\t') && c != 0x7f;
+}
+
+/* True when some byte of the 8 in x is below 0x20 or equal to 0x7f (exact for
+ * the word, not for which byte: the caller rechecks bytes one by one). */
+static bool word_may_have_ctl(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t below = (x - ones * 0x20) & ~x & highs;
+    uint64_t y = x ^ (ones * 0x7f);
+    uint64_t del = (y - ones) & ~y & highs;
+    return (below | del) != 0;
+}
+
 bool zh__is_field_text(zh_slice s)
 {
-    for (size_t i = 0; i < s.len; i++) {
-        unsigned char c = (unsigned char)s.ptr[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            return false;
+    /* Eight bytes at a time: this runs over every default value at every
+     * serialization. HTAB is rare, so a flagged word is simply rechecked. */
+    size_t i = 0;
+    for (; i + 8 <= s.len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s.ptr + i, 8);
+        if (word_may_have_ctl(x))
+            for (size_t k = 0; k < 8; k++)
+                if (!byte_is_field_text((unsigned char)s.ptr[i + k]))
+                    return false;
     }
+    for (; i < s.len; i++)
+        if (!byte_is_field_text((unsigned char)s.ptr[i]))
+            return false;
     return true;
 }
 

@@ -135,11 +135,14 @@ static zh_err put_content_length(zh_buf *out, size_t n)
     return e;
 }
 
+static bool text_ok(zh_slice s) { return s.len == 0 || zh__is_field_text(s); }
+
+/* Defaults come from the application, not the network, but a CR or LF in one
+ * would split a field line: refuse them (ZH_E_INVALID_ARGUMENT). */
 static bool defaults_ok(const zh_msg_defaults *d)
 {
-    return zh__is_field_text(d->date) && zh__is_field_text(d->server) &&
-           zh__is_field_text(d->content_type) && zh__is_field_text(d->user_agent) &&
-           zh__is_field_text(d->host);
+    return text_ok(d->date) && text_ok(d->server) && text_ok(d->content_type) &&
+           text_ok(d->user_agent) && text_ok(d->host);
 }
 
 /* Methods whose request content has a defined meaning: a user agent sends
