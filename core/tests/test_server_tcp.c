@@ -330,8 +330,25 @@ START_TEST(tcp_out_of_fds_pauses_accept_without_spinning)
     /* Room for: client 1, its accepted socket, client 2; not client 2's accept. */
     struct rlimit rl;
     ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    rlim_t saved = rl.rlim_cur;
     rl.rlim_cur = (rlim_t)probe + 3;
     ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    /* Is the limit enforced here? (Valgrind virtualizes it.) */
+    int spare[4], opened = 0;
+    while (opened < 4 && (spare[opened] = dup(0)) >= 0)
+        opened++;
+    for (int i = 0; i < opened; i++)
+        close(spare[i]);
+    /* Valgrind enforces the limit on dup but closes over-limit accepted sockets
+     * itself, which is not what the kernel does: the test needs the kernel. */
+    const char *preload = getenv("LD_PRELOAD");
+    if (opened != 3 || (preload && strstr(preload, "vgpreload"))) {
+        fprintf(stderr, "RLIMIT_NOFILE not enforced as by the kernel (valgrind?): skipped\n");
+        rl.rlim_cur = saved;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        zh_server_destroy(s);
+        return;
+    }
     zh_tcp_conn c1, c2;
     connect_to(s, &c1);
     bool eof;
