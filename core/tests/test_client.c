@@ -23,11 +23,12 @@
 
 /* ================================================================ script */
 
-enum { KEEP = 0, CLOSE = 1, SILENT = 2 };
+enum { KEEP = 0, CLOSE = 1, SILENT = 2, EARLY_CLOSE = 3 };
 
 /* What the peer does with the Nth request it receives (over all connections):
  * send resp (may be NULL), then keep the connection, close it, or go silent
- * (never answer anything on that connection again). */
+ * (never answer anything on that connection again). EARLY_CLOSE answers as soon
+ * as the head is in, without reading the body, and closes. */
 typedef struct step {
     const char *resp;
     int after;
@@ -105,6 +106,16 @@ typedef bool (*send_fn)(void *ctx, const char *p, size_t n);
 static bool serve_buffer(script *sc, char *buf, size_t *len, bool *silent, send_fn send, void *ctx)
 {
     while (!*silent) {
+        pthread_mutex_lock(&sc->mu);
+        bool early = sc->next < sc->nsteps && sc->steps[sc->next].after == EARLY_CLOSE;
+        pthread_mutex_unlock(&sc->mu);
+        const char *head_end = memmem(buf, *len, "\r\n\r\n", 4);
+        if (early && head_end) {
+            const step *st = script_take(sc, buf, (size_t)(head_end - buf) + 4);
+            if (st->resp)
+                (void)send(ctx, st->resp, strlen(st->resp));
+            return true;
+        }
         size_t r = request_complete(buf, *len);
         if (!r)
             return false;
@@ -1142,6 +1153,45 @@ START_TEST(no_retry_after_response_bytes)
 }
 END_TEST
 
+/* The peer answers 413 and closes before reading a large body: the write
+ * fails, and the client returns the answer that came back (pipes: the bytes
+ * stay readable after the peer's close). */
+START_TEST(early_answer_before_body_sent)
+{
+    static const step s[] = {
+        {OK_2, KEEP},
+        {"HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbig",
+         EARLY_CLOSE},
+        {OK_5, KEEP},
+    };
+    peer_start(0, s, 3);
+    zh_client *c = client_new(NULL);
+    zh_request req;
+    zh_response resp;
+    zh_request_init(&req);
+    zh_response_init(&resp);
+    ck_assert_int_eq(do_get(c, "/", &req, &resp), ZH_OK);
+    size_t big_len = 4 * PEER_BUF;
+    char *big = malloc(big_len + 1);
+    memset(big, 'x', big_len);
+    big[big_len] = '\0';
+    ck_assert_int_eq(do_req(c, "PUT", "/upload", big, &req, &resp), ZH_OK);
+    free(big);
+    ck_assert_int_eq(zh_response_status(&resp), 413);
+    ck_assert(body_is(&resp, "big"));
+    zh_client_stats st = zh_client_get_stats(c);
+    ck_assert_uint_eq(st.retries, 0);
+    ck_assert_uint_eq(zh_client_idle_conns(c, HOST, PORT), 0);
+    ck_assert_int_eq(do_get(c, "/", &req, &resp), ZH_OK);
+    ck_assert(body_is(&resp, "hello"));
+    ck_assert_int_eq(SC->conns, 2);
+    zh_client_destroy(c);
+    zh_request_dispose(&req);
+    zh_response_dispose(&resp);
+    peer_stop();
+}
+END_TEST
+
 /* A body writer: three pieces, one per call. */
 static zh_err three_pieces(void *ud, zh_buf *out, bool *done)
 {
@@ -1694,6 +1744,7 @@ static Suite *client_suite(void)
     tcase_add_loop_test(ka, no_retry_for_post, 0, 2);
     tcase_add_loop_test(ka, no_retry_after_response_bytes, 0, 2);
     tcase_add_loop_test(ka, streamed_request_body, 0, 2);
+    tcase_add_test(ka, early_answer_before_body_sent);
     tcase_add_loop_test(ka, idle_timeout_not_reused, 0, 2);
     tcase_add_loop_test(ka, connect_not_pooled, 0, 2);
     tcase_add_test(ka, pool_limit_waits);

@@ -440,7 +440,8 @@ static zh_err read_response(zh_client *c, attempt *a, zh_slice method, zh_respon
     zh__cslot *s = a->s;
     zh_buf *rb = &s->rbuf;
     /* A head must fit whole; the parser reports a long one first. */
-    rb->max = c->cfg.parse.limits.max_head + 2 * READ_CHUNK;
+    size_t max_head = c->cfg.parse.limits.max_head;
+    rb->max = max_head < SIZE_MAX - 2 * READ_CHUNK ? max_head + 2 * READ_CHUNK : 0;
     for (;;) {
         if (rb->len > 0) {
             size_t consumed = 0;
@@ -521,20 +522,21 @@ static zh_err read_response(zh_client *c, attempt *a, zh_slice method, zh_respon
 
 static zh_err exchange(zh_client *c, attempt *a, zh_request *req, zh_response *resp)
 {
-    zh_slice method = zh_request_method(req);
     zh_response_reset(resp);
     a->got_bytes = false;
     a->keep = true;
     zh_err e = send_request(c, a, req);
+    /* Read after serializing: the method slice lives in req's storage. */
+    zh_slice method = zh_request_method(req);
     if (e == ZH_E_CLOSED || e == ZH_E_IO) {
         /* The peer may have answered early (e.g. 413) before closing: read what
-         * it sent; without a complete answer the write error stands. */
+         * it sent; without any byte of an answer the write error stands. */
         zh_err wr = e;
         e = read_response(c, a, method, resp);
-        if (e != ZH_OK) {
+        if (e != ZH_OK && !a->got_bytes) {
             set_error("sending the request to %s:%u: %s", a->h->name, (unsigned)a->h->port,
                       zh_strerror(wr));
-            e = a->got_bytes ? e : wr;
+            e = wr;
         }
         a->keep = false;
         return e;
