@@ -19,6 +19,50 @@ static void assert_wire(const zh_buf *b, const char *want)
                   b->ptr ? b->ptr : "", n, want);
 }
 
+/* Serializes like zh_*_serialize, and also checks the exact-size reservation:
+ * into a fresh buffer capped at the wire length the same bytes must fit exactly
+ * (an over-estimate fails with ZH_E_BUFFER_FULL), and one byte less must be
+ * refused (an under-estimate would write past the allocation). */
+static zh_err ser_req(zh_request *r, const zh_msg_defaults *d, zh_buf *out)
+{
+    size_t before = out->len;
+    zh_err e = zh_request_serialize(r, d, out);
+    if (e != ZH_OK)
+        return e;
+    size_t n = out->len - before;
+    zh_buf exact = ZH_BUF_INIT;
+    exact.max = n;
+    ck_assert_int_eq(zh_request_serialize(r, d, &exact), ZH_OK);
+    ck_assert_uint_eq(exact.len, n);
+    ck_assert_int_eq(memcmp(exact.ptr, out->ptr + before, n), 0);
+    zh_buf_dispose(&exact);
+    exact.max = n - 1; /* one byte short must be refused, not overrun */
+    ck_assert_int_eq(zh_request_serialize(r, d, &exact), ZH_E_BUFFER_FULL);
+    ck_assert_uint_eq(exact.len, 0);
+    zh_buf_dispose(&exact);
+    return e;
+}
+
+static zh_err ser_resp(zh_response *r, zh_slice method, const zh_msg_defaults *d, zh_buf *out)
+{
+    size_t before = out->len;
+    zh_err e = zh_response_serialize(r, method, d, out);
+    if (e != ZH_OK)
+        return e;
+    size_t n = out->len - before;
+    zh_buf exact = ZH_BUF_INIT;
+    exact.max = n;
+    ck_assert_int_eq(zh_response_serialize(r, method, d, &exact), ZH_OK);
+    ck_assert_uint_eq(exact.len, n);
+    ck_assert_int_eq(memcmp(exact.ptr, out->ptr + before, n), 0);
+    zh_buf_dispose(&exact);
+    exact.max = n - 1; /* one byte short must be refused, not overrun */
+    ck_assert_int_eq(zh_response_serialize(r, method, d, &exact), ZH_E_BUFFER_FULL);
+    ck_assert_uint_eq(exact.len, 0);
+    zh_buf_dispose(&exact);
+    return e;
+}
+
 /* ---------------------------------------------------------------- requests */
 
 START_TEST(request_minimal_get)
@@ -27,7 +71,7 @@ START_TEST(request_minimal_get)
     zh_request_init(&r);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("example.com") };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
     ck_assert(!zh_request_wire_close(&r));
     bool done = false;
@@ -51,7 +95,7 @@ START_TEST(request_defaults_user_agent_and_fields_in_order)
     zh_request_set_body(&r, "abc", 3);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("h.test"), .user_agent = S("zhttp/0.1") };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "POST /submit?x=1 HTTP/1.1\r\n"
                       "Host: h.test\r\n"
                       "User-Agent: zhttp/0.1\r\n"
@@ -74,7 +118,7 @@ START_TEST(request_user_host_wins_in_its_place)
     zh_headers_add(zh_request_headers(&r), S("host"), S("user.test:81"));
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("default.test") };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "GET / HTTP/1.1\r\nAccept: */*\r\nhost: user.test:81\r\n\r\n");
     zh_buf_dispose(&out);
     zh_request_dispose(&r);
@@ -87,11 +131,11 @@ START_TEST(request_host_from_absolute_target)
     zh_request_init(&r);
     zh_request_set_target(&r, S("http://h.test:8080/x?y"));
     zh_buf out = ZH_BUF_INIT;
-    ck_assert_int_eq(zh_request_serialize(&r, NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, NULL, &out), ZH_OK);
     assert_wire(&out, "GET http://h.test:8080/x?y HTTP/1.1\r\nHost: h.test:8080\r\n\r\n");
     zh_buf_clear(&out);
     zh_request_set_target(&r, S("http://plain.test/"));
-    ck_assert_int_eq(zh_request_serialize(&r, NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, NULL, &out), ZH_OK);
     assert_wire(&out, "GET http://plain.test/ HTTP/1.1\r\nHost: plain.test\r\n\r\n");
     zh_buf_dispose(&out);
     zh_request_dispose(&r);
@@ -104,11 +148,11 @@ START_TEST(request_missing_host)
     zh_request_init(&r);
     zh_buf out = ZH_BUF_INIT;
     zh_buf_append_cstr(&out, "previous");
-    ck_assert_int_eq(zh_request_serialize(&r, NULL, &out), ZH_E_MISSING_HOST);
+    ck_assert_int_eq(ser_req(&r, NULL, &out), ZH_E_MISSING_HOST);
     assert_wire(&out, "previous");
     /* HTTP/1.0 may go without */
     zh_request_set_version(&r, 0);
-    ck_assert_int_eq(zh_request_serialize(&r, NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, NULL, &out), ZH_OK);
     assert_wire(&out, "previousGET / HTTP/1.0\r\n\r\n");
     zh_buf_dispose(&out);
     zh_request_dispose(&r);
@@ -126,18 +170,18 @@ START_TEST(request_content_length_rules)
     for (int i = 0; i < 3; i++) {
         zh_buf_clear(&out);
         zh_request_set_method(&r, zh_slice_from_cstr(with_cl[i]));
-        ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+        ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
         char want[128];
         snprintf(want, sizeof want, "%s / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", with_cl[i]);
         assert_wire(&out, want);
     }
     zh_buf_clear(&out);
     zh_request_set_method(&r, S("DELETE"));
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "DELETE / HTTP/1.1\r\nHost: h\r\n\r\n");
     zh_buf_clear(&out);
     zh_request_set_body(&r, "0123456789", 10);
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "DELETE / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789");
     zh_buf_dispose(&out);
     zh_request_dispose(&r);
@@ -156,7 +200,7 @@ START_TEST(request_user_framing_fields_never_copied)
     zh_request_set_body(&r, "abcd", 4);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("h") };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "PUT / HTTP/1.1\r\nHost: h\r\nX: y\r\nContent-Length: 4\r\n\r\nabcd");
     /* the table itself is left as the user made it */
     ck_assert_uint_eq(zh_headers_count(zh_request_headers(&r)), 4);
@@ -171,7 +215,7 @@ START_TEST(request_connection_close_and_keep_alive)
     zh_request_init(&r);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("h"), .close = true };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
     ck_assert(zh_request_wire_close(&r));
 
@@ -179,21 +223,21 @@ START_TEST(request_connection_close_and_keep_alive)
     zh_buf_clear(&out);
     zh_headers_add(zh_request_headers(&r), S("Connection"), S("keep-alive"));
     zh_headers_add(zh_request_headers(&r), S("X"), S("1"));
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "GET / HTTP/1.1\r\nHost: h\r\nX: 1\r\nConnection: close\r\n\r\n");
 
     /* not closing: the user's Connection goes out as is */
     zh_buf_clear(&out);
     d.close = false;
     d.keep_alive = true;
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\nX: 1\r\n\r\n");
     ck_assert(!zh_request_wire_close(&r));
 
     /* the user's own close is kept once and makes the wire close */
     zh_buf_clear(&out);
     zh_headers_set(zh_request_headers(&r), S("Connection"), S("close"));
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\nX: 1\r\n\r\n");
     ck_assert(zh_request_wire_close(&r));
 
@@ -201,7 +245,7 @@ START_TEST(request_connection_close_and_keep_alive)
     zh_buf_clear(&out);
     zh_headers_del(zh_request_headers(&r), S("connection"));
     zh_request_set_version(&r, 0);
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "GET / HTTP/1.0\r\nHost: h\r\nX: 1\r\nConnection: keep-alive\r\n\r\n");
     ck_assert(!zh_request_wire_close(&r));
     zh_buf_dispose(&out);
@@ -245,7 +289,7 @@ START_TEST(request_streamed_body_is_chunked)
     zh_headers_add(zh_request_headers(&r), S("Content-Length"), S("5"));
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("h") };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
     zh_buf_clear(&out);
     bool done = true;
@@ -278,7 +322,7 @@ START_TEST(request_streamed_writer_error_discards_piece)
     zh_request_set_body_writer(&r, piece_writer, &p);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("h") };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     zh_buf_clear(&out);
     bool done = false;
     ck_assert_int_eq(zh_request_write_body(&r, &out, &done), ZH_OK);
@@ -299,7 +343,7 @@ START_TEST(request_streamed_http10_refused)
     zh_request_set_version(&r, 0);
     zh_request_set_body_writer(&r, piece_writer, &p);
     zh_buf out = ZH_BUF_INIT;
-    ck_assert_int_eq(zh_request_serialize(&r, NULL, &out), ZH_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(ser_req(&r, NULL, &out), ZH_E_INVALID_ARGUMENT);
     ck_assert_uint_eq(out.len, 0);
     zh_buf_dispose(&out);
     zh_request_dispose(&r);
@@ -314,10 +358,10 @@ START_TEST(request_head_only_and_coalescing)
     zh_request_set_body(&r, "BODY", 4);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("h"), .head_only = true };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n");
     d.head_only = false;
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_OK);
     assert_wire(&out, "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n"
                       "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nBODY");
     zh_buf_dispose(&out);
@@ -331,10 +375,10 @@ START_TEST(request_defaults_with_controls_refused)
     zh_request_init(&r);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .host = S("h\r\nX: injected") };
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_E_INVALID_ARGUMENT);
     d.host = S("h");
     d.user_agent = S("ua\n");
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_E_INVALID_ARGUMENT);
     ck_assert_uint_eq(out.len, 0);
     zh_buf_dispose(&out);
     zh_request_dispose(&r);
@@ -353,7 +397,7 @@ START_TEST(request_serialize_nomem_leaves_out_unchanged)
     zh_buf_append_cstr(&out, "kept");
     zh_msg_defaults d = { .host = S("h") };
     zh_alloc_fail_after(1, true);
-    ck_assert_int_eq(zh_request_serialize(&r, &d, &out), ZH_E_NOMEM);
+    ck_assert_int_eq(ser_req(&r, &d, &out), ZH_E_NOMEM);
     zh_alloc_fail_after(0, false);
     assert_wire(&out, "kept");
     zh_buf_dispose(&out);
@@ -368,7 +412,7 @@ START_TEST(response_minimal)
     zh_response r;
     zh_response_init(&r);
     zh_buf out = ZH_BUF_INIT;
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), NULL, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     ck_assert(!zh_response_wire_close(&r));
     zh_buf_dispose(&out);
@@ -383,7 +427,7 @@ START_TEST(response_defaults)
     zh_response_set_body(&r, "Hello, World!", 13);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .date = S(DATE), .server = S("zhttp"), .content_type = S("text/plain") };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\n"
                       "Server: zhttp\r\n"
                       "Date: " DATE "\r\n"
@@ -394,7 +438,7 @@ START_TEST(response_defaults)
     /* no Content-Type default without a body */
     zh_buf_clear(&out);
     zh_response_set_body(&r, NULL, 0);
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\nServer: zhttp\r\nDate: " DATE "\r\nContent-Length: 0\r\n\r\n");
     zh_buf_dispose(&out);
     zh_response_dispose(&r);
@@ -413,7 +457,7 @@ START_TEST(response_user_fields_win_over_defaults)
     zh_response_set_body(&r, "{}", 2);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .date = S(DATE), .server = S("zhttp"), .content_type = S("text/plain") };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\n"
                       "X-First: 1\r\n"
                       "server: mine\r\n"
@@ -435,7 +479,7 @@ START_TEST(response_to_head_has_no_body_bytes)
     zh_headers_add(zh_response_headers(&r), S("Content-Length"), S("3"));
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .server = S("s"), .content_type = S("text/plain") };
-    ck_assert_int_eq(zh_response_serialize(&r, S("HEAD"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("HEAD"), &d, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\nServer: s\r\n\r\n");
     bool done = false;
     ck_assert_int_eq(zh_response_write_body(&r, &out, &done), ZH_OK);
@@ -443,7 +487,7 @@ START_TEST(response_to_head_has_no_body_bytes)
     assert_wire(&out, "HTTP/1.1 200 OK\r\nServer: s\r\n\r\n");
     /* the method is compared exactly: "head" is another method */
     zh_buf_clear(&out);
-    ck_assert_int_eq(zh_response_serialize(&r, S("head"), NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("head"), NULL, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc");
     zh_buf_dispose(&out);
     zh_response_dispose(&r);
@@ -461,7 +505,7 @@ START_TEST(response_statuses_without_body)
         zh_response_set_body(&r, "abc", 3);
         zh_buf_clear(&out);
         zh_msg_defaults d = { .content_type = S("text/plain") };
-        ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+        ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
         char want[128];
         snprintf(want, sizeof want, "HTTP/1.1 %d %s\r\n\r\n", codes[i], zh_status_reason(codes[i]));
         assert_wire(&out, want);
@@ -475,7 +519,7 @@ START_TEST(response_statuses_without_body)
         zh_response_set_status(&r, with_body[i]);
         zh_response_set_body(&r, "abc", 3);
         zh_buf_clear(&out);
-        ck_assert_int_eq(zh_response_serialize(&r, S("GET"), NULL, &out), ZH_OK);
+        ck_assert_int_eq(ser_resp(&r, S("GET"), NULL, &out), ZH_OK);
         char want[128];
         snprintf(want, sizeof want, "HTTP/1.1 %d %s\r\nContent-Length: 3\r\n\r\nabc", with_body[i],
                  zh_status_reason(with_body[i]));
@@ -492,17 +536,17 @@ START_TEST(response_reasons_on_the_wire)
     zh_response_init(&r);
     zh_buf out = ZH_BUF_INIT;
     zh_response_set_status_reason(&r, 404, S("Nope, not here"));
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), NULL, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 404 Nope, not here\r\nContent-Length: 0\r\n\r\n");
     zh_buf_clear(&out);
     zh_response_set_status(&r, 299);
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), NULL, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 299 \r\nContent-Length: 0\r\n\r\n");
     zh_buf_clear(&out);
     zh_response_set_status(&r, 503);
     zh_response_set_version(&r, 0);
     zh_msg_defaults d = { .keep_alive = true };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n");
     zh_buf_dispose(&out);
     zh_response_dispose(&r);
@@ -517,19 +561,19 @@ START_TEST(response_connection_close)
     zh_headers_add(zh_response_headers(&r), S("Connection"), S("keep-alive"));
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .close = true, .keep_alive = true };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx");
     ck_assert(zh_response_wire_close(&r));
     /* a handler's own "Connection: close" is honoured */
     zh_buf_clear(&out);
     zh_headers_set(zh_response_headers(&r), S("connection"), S("Close"));
     d.close = false;
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\nconnection: Close\r\nContent-Length: 1\r\n\r\nx");
     ck_assert(zh_response_wire_close(&r));
     zh_buf_clear(&out);
     zh_headers_del(zh_response_headers(&r), S("connection"));
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), NULL, &out), ZH_OK);
     ck_assert(!zh_response_wire_close(&r));
     zh_buf_dispose(&out);
     zh_response_dispose(&r);
@@ -545,7 +589,7 @@ START_TEST(response_streamed_chunked)
     zh_response_set_body_writer(&r, piece_writer, &p);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .content_type = S("text/plain") };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     bool done = false;
     while (!done)
         ck_assert_int_eq(zh_response_write_body(&r, &out, &done), ZH_OK);
@@ -567,7 +611,7 @@ START_TEST(response_streamed_to_http10_is_close_delimited)
     zh_headers_add(zh_response_headers(&r), S("Transfer-Encoding"), S("chunked"));
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .peer_http10 = true, .keep_alive = true };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     bool done = false;
     while (!done)
         ck_assert_int_eq(zh_response_write_body(&r, &out, &done), ZH_OK);
@@ -577,7 +621,7 @@ START_TEST(response_streamed_to_http10_is_close_delimited)
     zh_buf_clear(&out);
     p.next = 0;
     zh_response_set_version(&r, 0);
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), NULL, &out), ZH_OK);
     done = false;
     while (!done)
         ck_assert_int_eq(zh_response_write_body(&r, &out, &done), ZH_OK);
@@ -595,7 +639,7 @@ START_TEST(response_streamed_to_head_writes_nothing)
     zh_response_init(&r);
     zh_response_set_body_writer(&r, piece_writer, &p);
     zh_buf out = ZH_BUF_INIT;
-    ck_assert_int_eq(zh_response_serialize(&r, S("HEAD"), NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("HEAD"), NULL, &out), ZH_OK);
     bool done = false;
     ck_assert_int_eq(zh_response_write_body(&r, &out, &done), ZH_OK);
     ck_assert(done);
@@ -613,7 +657,7 @@ START_TEST(response_head_only)
     zh_response_set_body(&r, "payload", 7);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .head_only = true };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n");
     zh_buf_dispose(&out);
     zh_response_dispose(&r);
@@ -627,10 +671,10 @@ START_TEST(response_buffer_full_leaves_out_unchanged)
     zh_response_set_body(&r, "0123456789", 10);
     zh_buf out = ZH_BUF_INIT;
     out.max = 40; /* the head fits, the body does not */
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), NULL, &out), ZH_E_BUFFER_FULL);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), NULL, &out), ZH_E_BUFFER_FULL);
     ck_assert_uint_eq(out.len, 0);
     out.max = 0;
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), NULL, &out), ZH_OK);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), NULL, &out), ZH_OK);
     assert_wire(&out, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789");
     zh_buf_dispose(&out);
     zh_response_dispose(&r);
@@ -643,11 +687,11 @@ START_TEST(response_defaults_with_controls_refused)
     zh_response_init(&r);
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .date = S("x\r\nSet-Cookie: a=b") };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_E_INVALID_ARGUMENT);
     d = (zh_msg_defaults){ .server = S("a\rb") };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_E_INVALID_ARGUMENT);
     d = (zh_msg_defaults){ .content_type = S("a\nb") };
-    ck_assert_int_eq(zh_response_serialize(&r, S("GET"), &d, &out), ZH_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(ser_resp(&r, S("GET"), &d, &out), ZH_E_INVALID_ARGUMENT);
     ck_assert_uint_eq(out.len, 0);
     zh_buf_dispose(&out);
     zh_response_dispose(&r);

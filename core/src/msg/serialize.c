@@ -59,41 +59,72 @@ static enum skip_kind classify(zh_slice name, zh_slice value, field_scan *scan)
     return KEEP;
 }
 
-static void scan_fields(const zh_headers *h, field_scan *scan)
+/* One pass over the user's fields: what they hold, and how many wire bytes the
+ * kept ones take ("Name: value\r\n"), Connection fields counted apart. */
+static void scan_fields(const zh_headers *h, field_scan *scan, size_t *kept_bytes,
+                        size_t *connection_bytes)
 {
     memset(scan, 0, sizeof *scan);
+    *kept_bytes = *connection_bytes = 0;
     for (size_t i = 0; i < h->count; i++) {
         zh_slice name, value;
         zh_headers_at(h, i, &name, &value);
-        classify(name, value, scan);
+        enum skip_kind k = classify(name, value, scan);
+        size_t n = name.len + value.len + 4;
+        if (k == KEEP)
+            *kept_bytes += n;
+        else if (k == CONNECTION)
+            *connection_bytes += n;
     }
 }
 
-/* Appends "Name: value\r\n". */
-static zh_err put_field(zh_buf *out, const char *name, size_t nlen, zh_slice value)
+/* The head is measured first, reserved once, then written without checks. */
+typedef struct writer {
+    char *p;
+} writer;
+
+static void put(writer *w, const void *s, size_t n)
 {
-    zh_err e = zh_buf_reserve(out, nlen + 2 + value.len + 2);
-    if (e != ZH_OK)
-        return e;
-    char *w = out->ptr + out->len;
-    memcpy(w, name, nlen);
-    w += nlen;
-    *w++ = ':';
-    *w++ = ' ';
-    if (value.len)
-        memcpy(w, value.ptr, value.len);
-    w += value.len;
-    *w++ = '\r';
-    *w++ = '\n';
-    out->len = (size_t)(w - out->ptr);
-    return ZH_OK;
+    if (n)
+        memcpy(w->p, s, n);
+    w->p += n;
 }
-#define PUT_FIELD(out, lit, value) put_field((out), (lit), sizeof(lit) - 1, (value))
+#define PUT_LIT(w, lit) put((w), (lit), sizeof(lit) - 1)
+
+/* "Name: value\r\n" */
+static void put_field(writer *w, const char *name, size_t nlen, zh_slice value)
+{
+    put(w, name, nlen);
+    PUT_LIT(w, ": ");
+    put(w, value.ptr, value.len);
+    PUT_LIT(w, "\r\n");
+}
+#define PUT_FIELD(w, lit, value) put_field((w), (lit), sizeof(lit) - 1, (value))
+#define FIELD_LEN(lit, value) (sizeof(lit) - 1 + 4 + (value).len)
+
+static size_t digits(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+static void put_u64(writer *w, uint64_t v, size_t ndigits)
+{
+    for (size_t i = ndigits; i > 0; i--) {
+        w->p[i - 1] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    w->p += ndigits;
+}
 
 /* Writes the user's fields in order. Content-Length and Transfer-Encoding are
  * never copied; Connection fields are dropped when drop_connection (the library
  * writes its own "Connection: close" instead). */
-static zh_err put_user_fields(const zh_headers *h, bool drop_connection, zh_buf *out)
+static void put_user_fields(writer *w, const zh_headers *h, bool drop_connection)
 {
     field_scan dummy;
     memset(&dummy, 0, sizeof dummy);
@@ -103,36 +134,20 @@ static zh_err put_user_fields(const zh_headers *h, bool drop_connection, zh_buf 
         enum skip_kind k = classify(name, value, &dummy);
         if (k == SKIP_FRAMING || (k == CONNECTION && drop_connection))
             continue;
-        zh_err e = put_field(out, name.ptr, name.len, value);
-        if (e != ZH_OK)
-            return e;
+        put_field(w, name.ptr, name.len, value);
     }
-    return ZH_OK;
 }
 
-/* The Connection line (RFC 9112 §9.3, §9.6). close: the connection ends after this
- * message; user_close: the user's own Connection field already says so. */
-static zh_err put_connection(zh_buf *out, bool close, const field_scan *scan,
-                             const zh_msg_defaults *d)
+/* The Connection line (RFC 9112 §9.3, §9.6): "close" when the connection ends
+ * after this message (unless the user's own field already says so), else
+ * "keep-alive" when asked for and the user set no Connection field. */
+static zh_slice connection_value(bool close, const field_scan *scan, const zh_msg_defaults *d)
 {
-    if (close) {
-        if (scan->connection_close)
-            return ZH_OK; /* the user's field already says close */
-        return PUT_FIELD(out, "Connection", ZH_SLICE_LIT("close"));
-    }
+    if (close)
+        return scan->connection_close ? (zh_slice){ "", 0 } : ZH_SLICE_LIT("close");
     if (d->keep_alive && !scan->connection)
-        return PUT_FIELD(out, "Connection", ZH_SLICE_LIT("keep-alive"));
-    return ZH_OK;
-}
-
-static zh_err put_content_length(zh_buf *out, size_t n)
-{
-    zh_err e = zh_buf_append(out, "Content-Length: ", 16);
-    if (e == ZH_OK)
-        e = zh_buf_append_u64(out, n);
-    if (e == ZH_OK)
-        e = zh_buf_append(out, "\r\n", 2);
-    return e;
+        return ZH_SLICE_LIT("keep-alive");
+    return (zh_slice){ "", 0 };
 }
 
 static bool text_ok(zh_slice s) { return s.len == 0 || zh__is_field_text(s); }
@@ -155,16 +170,20 @@ static bool method_expects_content(zh_slice m)
 
 /* ---------------------------------------------------------------- request */
 
-static zh_err request_head(zh_request *req, const zh_msg_defaults *d, zh_buf *out,
-                           unsigned *mode, bool *close)
+zh_err zh_request_serialize(zh_request *req, const zh_msg_defaults *defaults, zh_buf *out)
 {
+    static const zh_msg_defaults none;
+    const zh_msg_defaults *d = defaults ? defaults : &none;
+    if (!defaults_ok(d))
+        return ZH_E_INVALID_ARGUMENT;
     zh_slice method = zh_request_method(req);
     zh_slice target = zh_request_target(req);
     bool streaming = req->body.writer != NULL;
     if (streaming && req->version_minor == 0)
         return ZH_E_INVALID_ARGUMENT; /* no chunked coding in HTTP/1.0 (RFC 9112 §6.1) */
     field_scan scan;
-    scan_fields(&req->headers, &scan);
+    size_t kept, conn_bytes;
+    scan_fields(&req->headers, &scan, &kept, &conn_bytes);
 
     /* Host: the user's, else the default, else the authority of an absolute-form
      * target (RFC 9112 §3.2, §3.2.2). */
@@ -178,75 +197,70 @@ static zh_err request_head(zh_request *req, const zh_msg_defaults *d, zh_buf *ou
         if (host.len == 0 && req->version_minor == 1)
             return ZH_E_MISSING_HOST;
     }
+    bool put_host = !scan.host && host.len;
+    bool put_ua = !scan.user_agent && d->user_agent.len;
+    bool close = d->close || scan.connection_close;
+    bool drop_connection = close && !scan.connection_close;
+    unsigned mode = streaming ? ZH__WIRE_CHUNKED
+                    : (req->body.data.len || method_expects_content(method)) ? ZH__WIRE_LENGTH
+                                                                              : ZH__WIRE_NONE;
+    size_t body_len = req->body.data.len;
+    size_t cl_digits = digits(body_len);
+    zh_slice conn = connection_value(close, &scan, d);
+    bool put_body = mode == ZH__WIRE_LENGTH && !d->head_only;
 
-    zh_err e = zh_buf_reserve(out, method.len + target.len + 12);
+    size_t n = method.len + 1 + target.len + 11;
+    if (put_host)
+        n += 6 + host.len + (port.len ? 1 + port.len : 0) + 2;
+    if (put_ua)
+        n += FIELD_LEN("User-Agent", d->user_agent);
+    n += kept + (drop_connection ? 0 : conn_bytes);
+    if (mode == ZH__WIRE_CHUNKED)
+        n += FIELD_LEN("Transfer-Encoding", ZH_SLICE_LIT("chunked"));
+    else if (mode == ZH__WIRE_LENGTH)
+        n += 16 + cl_digits + 2;
+    if (conn.len)
+        n += FIELD_LEN("Connection", conn);
+    n += 2 + (put_body ? body_len : 0);
+    zh_err e = zh_buf_reserve(out, n);
     if (e != ZH_OK)
         return e;
-    char *w = out->ptr + out->len;
-    memcpy(w, method.ptr, method.len);
-    w += method.len;
-    *w++ = ' ';
-    memcpy(w, target.ptr, target.len);
-    w += target.len;
-    memcpy(w, req->version_minor ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n", 11);
-    w += 11;
-    out->len = (size_t)(w - out->ptr);
 
-    if (!scan.host && host.len) {
+    writer w = { out->ptr + out->len };
+    put(&w, method.ptr, method.len);
+    PUT_LIT(&w, " ");
+    put(&w, target.ptr, target.len);
+    if (req->version_minor)
+        PUT_LIT(&w, " HTTP/1.1\r\n");
+    else
+        PUT_LIT(&w, " HTTP/1.0\r\n");
+    if (put_host) {
         /* RFC 9110 §7.2: a user agent SHOULD send Host first. */
-        e = zh_buf_append(out, "Host: ", 6);
-        if (e == ZH_OK)
-            e = zh_buf_append_slice(out, host);
-        if (e == ZH_OK && port.len) {
-            e = zh_buf_append(out, ":", 1);
-            if (e == ZH_OK)
-                e = zh_buf_append_slice(out, port);
+        PUT_LIT(&w, "Host: ");
+        put(&w, host.ptr, host.len);
+        if (port.len) {
+            PUT_LIT(&w, ":");
+            put(&w, port.ptr, port.len);
         }
-        if (e == ZH_OK)
-            e = zh_buf_append(out, "\r\n", 2);
-        if (e != ZH_OK)
-            return e;
+        PUT_LIT(&w, "\r\n");
     }
-    if (!scan.user_agent && d->user_agent.len &&
-        (e = PUT_FIELD(out, "User-Agent", d->user_agent)) != ZH_OK)
-        return e;
-
-    *close = d->close || scan.connection_close;
-    if ((e = put_user_fields(&req->headers, *close && !scan.connection_close, out)) != ZH_OK)
-        return e;
-
-    if (streaming) {
-        e = PUT_FIELD(out, "Transfer-Encoding", ZH_SLICE_LIT("chunked"));
-        *mode = ZH__WIRE_CHUNKED;
-    } else if (req->body.data.len || method_expects_content(method)) {
-        e = put_content_length(out, req->body.data.len);
-        *mode = ZH__WIRE_LENGTH;
-    } else {
-        *mode = ZH__WIRE_NONE;
+    if (put_ua)
+        PUT_FIELD(&w, "User-Agent", d->user_agent);
+    put_user_fields(&w, &req->headers, drop_connection);
+    if (mode == ZH__WIRE_CHUNKED) {
+        PUT_FIELD(&w, "Transfer-Encoding", ZH_SLICE_LIT("chunked"));
+    } else if (mode == ZH__WIRE_LENGTH) {
+        PUT_LIT(&w, "Content-Length: ");
+        put_u64(&w, body_len, cl_digits);
+        PUT_LIT(&w, "\r\n");
     }
-    if (e == ZH_OK)
-        e = put_connection(out, *close, &scan, d);
-    if (e == ZH_OK)
-        e = zh_buf_append(out, "\r\n", 2);
-    return e;
-}
+    if (conn.len)
+        PUT_FIELD(&w, "Connection", conn);
+    PUT_LIT(&w, "\r\n");
+    if (put_body)
+        put(&w, req->body.data.ptr, body_len);
+    out->len = (size_t)(w.p - out->ptr);
 
-zh_err zh_request_serialize(zh_request *req, const zh_msg_defaults *defaults, zh_buf *out)
-{
-    static const zh_msg_defaults none;
-    const zh_msg_defaults *d = defaults ? defaults : &none;
-    if (!defaults_ok(d))
-        return ZH_E_INVALID_ARGUMENT;
-    size_t mark = out->len;
-    unsigned mode = ZH__WIRE_NONE;
-    bool close = false;
-    zh_err e = request_head(req, d, out, &mode, &close);
-    if (e == ZH_OK && mode == ZH__WIRE_LENGTH && !d->head_only)
-        e = zh_buf_append(out, req->body.data.ptr, req->body.data.len);
-    if (e != ZH_OK) {
-        out->len = mark;
-        return e;
-    }
     req->wire.mode = mode;
     req->wire.close = close;
     req->wire.finished = false;
@@ -268,64 +282,6 @@ static bool response_has_no_body(int status, zh_slice request_method)
            zh_slice_eq(request_method, ZH_SLICE_LIT("HEAD"));
 }
 
-static zh_err response_head(zh_response *resp, zh_slice method, const zh_msg_defaults *d,
-                            zh_buf *out, unsigned *mode, bool *close)
-{
-    bool streaming = resp->body.writer != NULL;
-    if (response_has_no_body(resp->status, method))
-        *mode = ZH__WIRE_NONE;
-    else if (!streaming)
-        *mode = ZH__WIRE_LENGTH;
-    else if (resp->version_minor == 1 && !d->peer_http10)
-        *mode = ZH__WIRE_CHUNKED; /* RFC 9112 §6.1: only to HTTP/1.1 recipients */
-    else
-        *mode = ZH__WIRE_CLOSE;   /* RFC 9112 §6.3 rule 8: ends with the connection */
-
-    field_scan scan;
-    scan_fields(&resp->headers, &scan);
-    *close = d->close || scan.connection_close || *mode == ZH__WIRE_CLOSE;
-
-    zh_slice reason = zh_response_reason(resp);
-    zh_err e = zh_buf_reserve(out, 13 + reason.len + 2);
-    if (e != ZH_OK)
-        return e;
-    char *w = out->ptr + out->len;
-    memcpy(w, resp->version_minor ? "HTTP/1.1 " : "HTTP/1.0 ", 9);
-    w += 9;
-    unsigned st = (unsigned)resp->status;
-    *w++ = (char)('0' + st / 100 % 10);
-    *w++ = (char)('0' + st / 10 % 10);
-    *w++ = (char)('0' + st % 10);
-    *w++ = ' ';
-    if (reason.len)
-        memcpy(w, reason.ptr, reason.len);
-    w += reason.len;
-    *w++ = '\r';
-    *w++ = '\n';
-    out->len = (size_t)(w - out->ptr);
-
-    if (!scan.server && d->server.len && (e = PUT_FIELD(out, "Server", d->server)) != ZH_OK)
-        return e;
-    if (!scan.date && d->date.len && (e = PUT_FIELD(out, "Date", d->date)) != ZH_OK)
-        return e;
-    if ((e = put_user_fields(&resp->headers, *close && !scan.connection_close, out)) != ZH_OK)
-        return e;
-    bool has_body = *mode == ZH__WIRE_CHUNKED || *mode == ZH__WIRE_CLOSE ||
-                    (*mode == ZH__WIRE_LENGTH && resp->body.data.len);
-    if (has_body && !scan.content_type && d->content_type.len &&
-        (e = PUT_FIELD(out, "Content-Type", d->content_type)) != ZH_OK)
-        return e;
-    if (*mode == ZH__WIRE_LENGTH)
-        e = put_content_length(out, resp->body.data.len);
-    else if (*mode == ZH__WIRE_CHUNKED)
-        e = PUT_FIELD(out, "Transfer-Encoding", ZH_SLICE_LIT("chunked"));
-    if (e == ZH_OK)
-        e = put_connection(out, *close, &scan, d);
-    if (e == ZH_OK)
-        e = zh_buf_append(out, "\r\n", 2);
-    return e;
-}
-
 zh_err zh_response_serialize(zh_response *resp, zh_slice request_method,
                              const zh_msg_defaults *defaults, zh_buf *out)
 {
@@ -333,16 +289,83 @@ zh_err zh_response_serialize(zh_response *resp, zh_slice request_method,
     const zh_msg_defaults *d = defaults ? defaults : &none;
     if (!defaults_ok(d))
         return ZH_E_INVALID_ARGUMENT;
-    size_t mark = out->len;
-    unsigned mode = ZH__WIRE_NONE;
-    bool close = false;
-    zh_err e = response_head(resp, request_method, d, out, &mode, &close);
-    if (e == ZH_OK && mode == ZH__WIRE_LENGTH && !d->head_only)
-        e = zh_buf_append(out, resp->body.data.ptr, resp->body.data.len);
-    if (e != ZH_OK) {
-        out->len = mark;
+    bool streaming = resp->body.writer != NULL;
+    unsigned mode;
+    if (response_has_no_body(resp->status, request_method))
+        mode = ZH__WIRE_NONE;
+    else if (!streaming)
+        mode = ZH__WIRE_LENGTH;
+    else if (resp->version_minor == 1 && !d->peer_http10)
+        mode = ZH__WIRE_CHUNKED; /* RFC 9112 §6.1: only to HTTP/1.1 recipients */
+    else
+        mode = ZH__WIRE_CLOSE;   /* RFC 9112 §6.3 rule 8: ends with the connection */
+
+    field_scan scan;
+    size_t kept, conn_bytes;
+    scan_fields(&resp->headers, &scan, &kept, &conn_bytes);
+    bool close = d->close || scan.connection_close || mode == ZH__WIRE_CLOSE;
+    bool drop_connection = close && !scan.connection_close;
+    zh_slice reason = zh_response_reason(resp);
+    bool put_server = !scan.server && d->server.len;
+    bool put_date = !scan.date && d->date.len;
+    size_t body_len = resp->body.data.len;
+    bool has_body = mode == ZH__WIRE_CHUNKED || mode == ZH__WIRE_CLOSE ||
+                    (mode == ZH__WIRE_LENGTH && body_len);
+    bool put_ctype = has_body && !scan.content_type && d->content_type.len;
+    size_t cl_digits = digits(body_len);
+    zh_slice conn = connection_value(close, &scan, d);
+    bool put_body = mode == ZH__WIRE_LENGTH && !d->head_only;
+
+    size_t n = 13 + reason.len + 2;
+    if (put_server)
+        n += FIELD_LEN("Server", d->server);
+    if (put_date)
+        n += FIELD_LEN("Date", d->date);
+    n += kept + (drop_connection ? 0 : conn_bytes);
+    if (put_ctype)
+        n += FIELD_LEN("Content-Type", d->content_type);
+    if (mode == ZH__WIRE_LENGTH)
+        n += 16 + cl_digits + 2;
+    else if (mode == ZH__WIRE_CHUNKED)
+        n += FIELD_LEN("Transfer-Encoding", ZH_SLICE_LIT("chunked"));
+    if (conn.len)
+        n += FIELD_LEN("Connection", conn);
+    n += 2 + (put_body ? body_len : 0);
+    zh_err e = zh_buf_reserve(out, n);
+    if (e != ZH_OK)
         return e;
+
+    writer w = { out->ptr + out->len };
+    if (resp->version_minor)
+        PUT_LIT(&w, "HTTP/1.1 ");
+    else
+        PUT_LIT(&w, "HTTP/1.0 ");
+    unsigned st = (unsigned)resp->status;
+    char code[4] = { (char)('0' + st / 100 % 10), (char)('0' + st / 10 % 10), (char)('0' + st % 10), ' ' };
+    put(&w, code, 4);
+    put(&w, reason.ptr, reason.len);
+    PUT_LIT(&w, "\r\n");
+    if (put_server)
+        PUT_FIELD(&w, "Server", d->server);
+    if (put_date)
+        PUT_FIELD(&w, "Date", d->date);
+    put_user_fields(&w, &resp->headers, drop_connection);
+    if (put_ctype)
+        PUT_FIELD(&w, "Content-Type", d->content_type);
+    if (mode == ZH__WIRE_LENGTH) {
+        PUT_LIT(&w, "Content-Length: ");
+        put_u64(&w, body_len, cl_digits);
+        PUT_LIT(&w, "\r\n");
+    } else if (mode == ZH__WIRE_CHUNKED) {
+        PUT_FIELD(&w, "Transfer-Encoding", ZH_SLICE_LIT("chunked"));
     }
+    if (conn.len)
+        PUT_FIELD(&w, "Connection", conn);
+    PUT_LIT(&w, "\r\n");
+    if (put_body)
+        put(&w, resp->body.data.ptr, body_len);
+    out->len = (size_t)(w.p - out->ptr);
+
     resp->wire.mode = mode;
     resp->wire.close = close;
     resp->wire.finished = false;
