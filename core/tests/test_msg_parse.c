@@ -457,6 +457,14 @@ START_TEST(request_field_limits)
     cfg.limits.max_fields = 10;
     ck_assert_int_eq(req_call(&r, wire, n, &cfg, &c), ZH_E_TOO_MANY_FIELDS);
     ck_assert_int_eq(zh_error_http_status(ZH_E_TOO_MANY_FIELDS), 431);
+    /* no fields allowed at all: a head without fields still parses */
+    cfg.limits.max_fields = 0;
+    zh_request_dispose(&r);
+    zh_request_init(&r);
+    static const char bare[] = "GET / HTTP/1.0\r\n\r\n";
+    ck_assert_int_eq(req_call(&r, bare, sizeof bare - 1, &cfg, &c), ZH_OK);
+    zh_request_reset(&r);
+    ck_assert_int_eq(req_call(&r, wire, n, &cfg, &c), ZH_E_TOO_MANY_FIELDS);
     zh_request_dispose(&r);
 }
 END_TEST

@@ -41,10 +41,13 @@ static size_t next_slot_cap(size_t cap, size_t limit)
     return cap * 2 < limit ? cap * 2 : limit;
 }
 
+/* At least one slot, so the field array is never a null pointer (the limit
+ * itself is enforced by the parser through min(fields_cap, max_fields)). */
 static size_t first_slot_cap(const zh_headers *h, size_t limit)
 {
     size_t cap = h->cap > FIRST_SLOTS ? h->cap : FIRST_SLOTS;
-    return cap < limit ? cap : limit;
+    cap = cap < limit ? cap : limit;
+    return cap ? cap : 1;
 }
 
 /* Offset of a slice of buf[0..) once buf is copied to the store at base. */
