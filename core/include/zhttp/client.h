@@ -63,7 +63,8 @@ ZH_BEGIN_DECLS
  * returns it in *out; it answers ZH_OK or an error (ZH_E_CONNECT, ZH_E_TIMEOUT,
  * ...). The client only calls the zh_conn_* functions on it, waits with
  * zh_conn_wait (a pipe pair's pump hook runs the peer), calls zh_conn_close when
- * done, and then release (may be NULL) so the factory can recycle the object. */
+ * done, and then release (may be NULL) so the factory can recycle the object.
+ * release may run with the client's pool lock held: it must not call the client. */
 typedef struct zh_client_dialer {
     zh_err (*dial)(void *ud, const char *host, uint16_t port, int timeout_ms, zh_conn **out);
     void (*release)(void *ud, zh_conn *conn);
