@@ -113,6 +113,25 @@ static void send_all(zh_conn *c, const char *s)
 }
 
 static char rbuf[16384];
+
+/* Reads until needle arrives (true) or EOF/timeout (false). */
+static bool recv_until(zh_conn *c, const char *needle)
+{
+    size_t total = 0, n;
+    rbuf[0] = '\0';
+    while (!strstr(rbuf, needle)) {
+        if (zh_conn_wait(c, ZH_READABLE, 5000) != ZH_OK)
+            return false;
+        zh_err e = zh_conn_read(c, rbuf + total, sizeof rbuf - 1 - total, &n);
+        if (e == ZH_E_WOULD_BLOCK)
+            continue;
+        if (e != ZH_OK)
+            return false;
+        total += n;
+        rbuf[total] = '\0';
+    }
+    return true;
+}
 static bool recv_to_eof(zh_conn *c)
 {
     size_t total = 0, n;
@@ -140,10 +159,23 @@ START_TEST(serve_echo_then_sigterm_finishes_in_flight)
     ck_assert_uint_ne(port, 0);
     zh_tcp_conn c;
     ck_assert_int_eq(zh_tcp_connect(&c, "127.0.0.1", port, 2000), ZH_OK);
-    send_all(&c.base, "POST /cli HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\n\r\nabc");
-    usleep(100000);
+    /* One send: once /warm is answered the server holds the partial POST. */
+    send_all(&c.base, "GET /warm HTTP/1.1\r\nHost: t\r\n\r\n"
+                      "POST /cli HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\n\r\nabc");
+    ck_assert(recv_until(&c.base, "target: /warm"));
     kill(p.pid, SIGTERM);
-    usleep(100000);
+    /* Shutdown has begun once the listener is gone. */
+    bool refused = false;
+    for (int i = 0; i < 500 && !refused; i++) {
+        zh_tcp_conn probe;
+        if (zh_tcp_connect(&probe, "127.0.0.1", port, 1000) == ZH_OK) {
+            zh_conn_close(&probe.base);
+            usleep(10000);
+        } else {
+            refused = true;
+        }
+    }
+    ck_assert(refused);
     send_all(&c.base, "def");
     ck_assert(recv_to_eof(&c.base));
     ck_assert_msg(strncmp(rbuf, "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", rbuf);

@@ -117,7 +117,21 @@ END_TEST
 
 START_TEST(tcp_several_workers_share_the_port)
 {
-    zh_server *s = start_server(zh_hello_handler, 3);
+    zh_server_config cfg;
+    zh_server_config_init(&cfg);
+    cfg.handler = zh_hello_handler;
+    cfg.workers = 3;
+    cfg.pin_cpus = true;
+    zh_server *s;
+    ck_assert_int_eq(zh_server_create(&cfg, &s), ZH_OK);
+    ck_assert_int_eq(zh_server_listen(s, "127.0.0.1:0"), ZH_OK);
+    ck_assert_int_eq(zh_server_start(s), ZH_OK);
+    ck_assert_int_eq(zh_server_start(s), ZH_E_INVALID_ARGUMENT); /* already started */
+    ck_assert_int_eq(zh_server_pump(s, 0), 0);                   /* not in thread mode */
+    zh_pipe_pair pp;
+    ck_assert_int_eq(zh_pipe_pair_init(&pp, 64), ZH_OK);
+    ck_assert_int_eq(zh_server_serve_conn(s, zh_pipe_conn(&pp, 1)), ZH_E_INVALID_ARGUMENT);
+    zh_pipe_pair_dispose(&pp);
     for (int i = 0; i < 12; i++) {
         zh_tcp_conn c;
         connect_to(s, &c);
@@ -144,8 +158,11 @@ START_TEST(tcp_graceful_stop_finishes_in_flight_request)
     bool eof;
     send_all(&idle.base, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     recv_until(&idle.base, "body-length", 1, &eof);
-    send_all(&busy.base, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
-    usleep(100000);
+    /* One send: when /warm is answered, the server has read the partial POST too. */
+    send_all(&busy.base, "GET /warm HTTP/1.1\r\nHost: x\r\n\r\n"
+                         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
+    recv_until(&busy.base, "target: /warm", 1, &eof);
+    ck_assert(!eof);
     zh_server_stop(s);
     /* The idle keep-alive connection is closed at once. */
     recv_until(&idle.base, "no such string", 1, &eof);
@@ -153,6 +170,7 @@ START_TEST(tcp_graceful_stop_finishes_in_flight_request)
     send_all(&busy.base, "cd");
     recv_until(&busy.base, "no such string", 1, &eof);
     ck_assert_ptr_nonnull(strstr(rbuf, "body-length: 4\n\nabcd"));
+    ck_assert_ptr_null(strstr(rbuf, "target: /warm")); /* answered before the stop */
     ck_assert_ptr_nonnull(strstr(rbuf, "Connection: close"));
     ck_assert(eof);
     zh_conn_close(&busy.base);
