@@ -164,6 +164,25 @@ static inline int dz_hp_url_narrower(const zh_request_head *h)
     return 0;
 }
 
+/* The raw field line around the value of a field named name holds an HTAB (OWS
+ * that zhttp trimmed). The value slice lies inside the parsed head, between the
+ * colon and the CR LF, so the bytes looked at are part of the head. */
+static inline int dz_htab_ows(const zh_request_head *h, const char *name)
+{
+    for (size_t i = 0; i < h->num_fields; i++) {
+        if (!zh_slice_eq_nocase(h->fields[i].name, zh_slice_from_cstr(name)))
+            continue;
+        const char *p = h->fields[i].name.ptr + h->fields[i].name.len + 1;
+        for (; *p == ' ' || *p == '\t'; p++)
+            if (*p == '\t')
+                return 1;
+        for (p += h->fields[i].value.len; *p == ' ' || *p == '\t'; p++)
+            if (*p == '\t')
+                return 1;
+    }
+    return 0;
+}
+
 /* http-parser refuses a head zhttp accepted. */
 static inline int dz_allow_hp_rejects(const char *buf, size_t len, const zh_request_head *h,
                                       int hp_errno)
@@ -184,6 +203,10 @@ static inline int dz_allow_hp_rejects(const char *buf, size_t len, const zh_requ
             return 1;
     }
     if (hp_errno == HPE_INVALID_URL && dz_hp_url_narrower(h))
+        return 1;
+    /* RFC 9110 §5.5: OWS (SP / HTAB) around a field value is not part of it;
+     * http-parser refuses an HTAB around the Content-Length digits. */
+    if (hp_errno == HPE_INVALID_CONTENT_LENGTH && dz_htab_ows(h, "content-length"))
         return 1;
     /* http-parser bug: a field name that merely starts with Transfer-Encoding or
      * Content-Length ("Transfer-Encoding$", "Content-Lengthx") is taken for that
@@ -258,7 +281,8 @@ static inline int dz_list_irregular(const zh_request_head *h, const char *name)
  * chunked is the final coding. */
 static inline int dz_allow_chunked_mismatch(const zh_request_head *h)
 {
-    return dz_list_irregular(h, "transfer-encoding");
+    /* and the http-parser name-prefix bug above ("Transfer-Encodingh: x") */
+    return dz_list_irregular(h, "transfer-encoding") || dz_has_longer_name(h, "transfer-encoding");
 }
 
 /* Connection persistence. */

@@ -74,9 +74,9 @@ static void vs_pico(const char *buf, size_t len, const zres *z)
         FZ_CHECK(!z_ok || dz_allow_pico_incomplete(buf, z->consumed));
     if (r == -1)
         FZ_CHECK(!z_ok || dz_allow_pico_rejects(buf, len, z->consumed));
-    if (r < 0 && z_ok)
+    if (fz_verbose() && r < 0 && z_ok)
         fprintf(stderr, "differential: picohttpparser says %d, zhttp accepted\n", r);
-    if (r >= 0 && !z_ok)
+    if (fz_verbose() && r >= 0 && !z_ok)
         fprintf(stderr, "differential: zhttp says %s, picohttpparser accepted\n", zh_error_name(z->rc));
     if (r < 0)
         return;
@@ -172,10 +172,10 @@ static void vs_http_parser(const char *buf, size_t len, const zres *z)
     int hp_ok = c.complete && (e == HPE_OK || e == HPE_PAUSED) && !c.overflow;
     int z_ok = z->rc == ZH_OK;
 
-    if (!hp_ok && z_ok)
+    if (fz_verbose() && !hp_ok && z_ok)
         fprintf(stderr, "differential: http-parser says %s (%s), zhttp accepted\n",
                 http_errno_name(e), c.complete ? "after the head" : "in the head");
-    if (hp_ok && !z_ok)
+    if (fz_verbose() && hp_ok && !z_ok)
         fprintf(stderr, "differential: zhttp says %s, http-parser accepted\n", zh_error_name(z->rc));
     if (!hp_ok) {
         if (!c.complete && e == HPE_OK) /* http-parser wants more bytes */

@@ -40,6 +40,14 @@ int fz_known(const char *tag)
     return 0;
 }
 
+int fz_verbose(void)
+{
+    static int v = -1;
+    if (v < 0)
+        v = getenv("ZH_FUZZ_VERBOSE") != NULL;
+    return v;
+}
+
 zh_parse_config fz_config(uint8_t b)
 {
     zh_parse_config c = ZH_PARSE_CONFIG_DEFAULT;

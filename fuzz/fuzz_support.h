@@ -39,6 +39,10 @@ uint8_t fz_take_byte(fz_input *in);
  * tags (see fuzz/README.md). Never set in ctest: regressions must keep failing. */
 int fz_known(const char *tag);
 
+/* True when ZH_FUZZ_VERBOSE is set: targets then explain what they compare
+ * (e.g. every allowed difference of the differential target). */
+int fz_verbose(void);
+
 /* The configuration byte (documented in fuzz/README.md):
  *   bits 0-3  lenient flags: BARE_LF, OBS_FOLD, CL_TE_RESPONSE, HOST
  *   bit  4    force_scalar
