@@ -171,7 +171,7 @@ static void conn_link(zh__worker *w, zh__sconn *c)
     if (w->conns)
         w->conns->prev = c;
     w->conns = c;
-    w->nconns++;
+    __atomic_store_n(&w->nconns, w->nconns + 1, __ATOMIC_RELAXED); /* read by zh_server_conn_count */
 }
 
 static void release_buffers(zh__sconn *c)
@@ -215,7 +215,7 @@ static void conn_close(zh__sconn *c)
         w->conns = c->next;
     if (c->next)
         c->next->prev = c->prev;
-    w->nconns--;
+    __atomic_store_n(&w->nconns, w->nconns - 1, __ATOMIC_RELAXED);
     c->next = w->zombies;
     w->zombies = c;
 }
