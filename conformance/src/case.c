@@ -302,13 +302,16 @@ static bool finish_case(reader *r)
 
 static bool parse_uint(const char *s, size_t n, uint64_t *out)
 {
-    if (n == 0 || n > 19)
+    if (n == 0 || n > 20)
         return false;
     uint64_t v = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9')
             return false;
-        v = v * 10 + (uint64_t)(s[i] - '0');
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
     }
     *out = v;
     return true;
