@@ -27,10 +27,11 @@ static uint64_t monotonic_ms(void *ud)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static uint64_t now_ms(const zh__worker *w)
-{
-    return w->srv->cfg.clock(w->srv->cfg.clock_ud);
-}
+/* The time of the current loop step: timers need no finer resolution, and one
+ * clock read per step instead of several per request is measurable. */
+static uint64_t now_ms(const zh__worker *w) { return w->now; }
+
+static void tick(zh__worker *w) { w->now = w->srv->cfg.clock(w->srv->cfg.clock_ud); }
 
 static uint32_t list_duration(const zh__worker *w, unsigned list)
 {
@@ -45,11 +46,11 @@ static uint32_t list_duration(const zh__worker *w, unsigned list)
 
 /* ================================================================ pools */
 
-static bool pool_debug_on(void) { return zh_pool_debug(); }
+static bool pool_debug_on(const zh__worker *w) { return w->pool_debug; }
 
 static char *buf_acquire(zh__worker *w)
 {
-    if (w->free_bufs && !pool_debug_on()) {
+    if (w->free_bufs && !pool_debug_on(w)) {
         void *b = w->free_bufs;
         memcpy(&w->free_bufs, b, sizeof(void *));
         return b;
@@ -62,7 +63,7 @@ static void buf_release(zh__worker *w, char *b, size_t cap)
 {
     if (!b)
         return;
-    if (cap != w->srv->cfg.buffer_size || pool_debug_on()) {
+    if (cap != w->srv->cfg.buffer_size || pool_debug_on(w)) {
         zh_free(b);
         return;
     }
@@ -82,7 +83,7 @@ static void buf_pool_drain(zh__worker *w)
 static zh__exchange *ex_acquire(zh__worker *w)
 {
     zh__exchange *ex = w->free_ex;
-    if (ex && !pool_debug_on()) {
+    if (ex && !pool_debug_on(w)) {
         w->free_ex = ex->next;
         return ex;
     }
@@ -107,7 +108,7 @@ static void ex_release(zh__worker *w, zh__exchange *ex)
 {
     if (!ex)
         return;
-    if (pool_debug_on()) {
+    if (pool_debug_on(w)) {
         ex_free(ex);
         return;
     }
@@ -118,7 +119,7 @@ static void ex_release(zh__worker *w, zh__exchange *ex)
 static zh__sconn *conn_acquire(zh__worker *w)
 {
     zh__sconn *c = w->free_conns;
-    if (c && !pool_debug_on())
+    if (c && !pool_debug_on(w))
         w->free_conns = c->next;
     else if (!(c = zh_alloc(sizeof *c)))
         return NULL;
@@ -225,7 +226,7 @@ static void reap_zombies(zh__worker *w)
     while (w->zombies) {
         zh__sconn *c = w->zombies;
         w->zombies = c->next;
-        if (pool_debug_on()) {
+        if (pool_debug_on(w)) {
             zh_free(c);
         } else {
             c->next = w->free_conns;
@@ -291,7 +292,7 @@ static void respond_error(zh__sconn *c, zh_err err)
     zh_msg_defaults d;
     memset(&d, 0, sizeof d);
     d.date = date_now(w);
-    d.server = zh_slice_from_cstr(w->srv->server_name);
+    d.server = (zh_slice){ w->srv->server_name, w->srv->server_name_len };
     d.close = true;
     if (zh_response_serialize(resp, (zh_slice){ NULL, 0 }, &d, &c->wb) != ZH_OK) {
         conn_close(c);
@@ -317,7 +318,7 @@ static void respond(zh__sconn *c)
     zh_msg_defaults d;
     memset(&d, 0, sizeof d);
     d.date = date_now(w);
-    d.server = zh_slice_from_cstr(w->srv->server_name);
+    d.server = (zh_slice){ w->srv->server_name, w->srv->server_name_len };
     d.peer_http10 = minor == 0;
     d.close = close;
     d.keep_alive = minor == 0 && !close;
@@ -727,11 +728,13 @@ static void resume_accepting(zh__worker *w)
 static int worker_step(zh__worker *w, int timeout_ms)
 {
     int progress = 0;
+    tick(w);
     check_shutdown(w);
     resume_accepting(w);
     if (w->ep >= 0) {
         struct epoll_event evs[ZH__EVENTS];
         int n = epoll_wait(w->ep, evs, ZH__EVENTS, w->ready ? 0 : next_timer_ms(w, timeout_ms));
+        tick(w);
         for (int i = 0; i < n; i++) {
             void *p = evs[i].data.ptr;
             if (p == &w->lfd) {
@@ -864,6 +867,7 @@ zh_err zh_server_create(const zh_server_config *cfg, zh_server **out)
         if (n >= sizeof s->server_name)
             n = sizeof s->server_name - 1;
         memcpy(s->server_name, cfg->server_name, n);
+        s->server_name_len = n;
     }
     s->cfg.server_name = s->server_name;
     s->nworkers = cfg->workers;
@@ -877,6 +881,8 @@ zh_err zh_server_create(const zh_server_config *cfg, zh_server **out)
         w->srv = s;
         w->index = i;
         w->ep = w->lfd = w->evfd = -1;
+        w->pool_debug = zh_pool_debug();
+        w->now = s->cfg.clock(s->cfg.clock_ud);
         for (unsigned l = 0; l < ZH__T_COUNT; l++)
             w->thead[l] = w->ttail[l] = NULL;
     }
@@ -994,6 +1000,7 @@ zh_err zh_server_serve_conn(zh_server *s, zh_conn *io)
         return ZH_E_NOMEM;
     c->io = io;
     io->user = c;
+    tick(w);
     conn_link(w, c);
     timer_set(c, ZH__T_HEAD);
     return ZH_OK;

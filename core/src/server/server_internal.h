@@ -76,6 +76,8 @@ typedef struct zh__worker {
     void *free_bufs;             /* pool of buffer_size buffers (intrusive list) */
     zh__exchange *free_ex;       /* pool */
     bool stopping;
+    bool pool_debug;             /* zh_pool_debug() when the server was created */
+    uint64_t now;                /* the clock, read once per loop step (and on entry points) */
     uint64_t stop_deadline;
     time_t date_sec;
     char date[30];
@@ -85,6 +87,7 @@ typedef struct zh__worker {
 struct zh_server {
     zh_server_config cfg;
     char server_name[64];
+    size_t server_name_len;
     zh__worker *workers;
     unsigned nworkers;
     uint16_t port;
