@@ -10,7 +10,8 @@
  * come from per-worker pools and go back to them, so after warm-up a request
  * allocates nothing, with keep-alive or one request per connection. An idle
  * keep-alive connection holds no buffer and no message object. With
- * zh_pool_debug() on, the pools allocate and free every time (for ASan/Valgrind).
+ * zh_pool_debug() on when the server is created, its pools allocate and free
+ * every time (for ASan/Valgrind).
  *
  * Two ways to run it:
  *   - threads and sockets: zh_server_listen, zh_server_start, zh_server_stop,
