@@ -44,7 +44,10 @@ static struct {
     const char *json_path;
     bool list;
     bool verbose;
-} opt = { ".", 1.0, 0, -1.0, 1, -1, NULL, false, false };
+    bool short_mode;
+} opt = { ".", 1.0, 0, -1.0, 1, -1, NULL, false, false, false };
+
+bool bench_short(void) { return opt.short_mode; }
 
 void bench_register(const char *name, bench_fn fn, const void *arg)
 {
@@ -316,6 +319,7 @@ static void usage(FILE *f, const char *prog)
             "  -json FILE       also write every result as JSON to FILE\n"
             "  -list            print the benchmark names and exit\n"
             "  -v               print configuration details\n"
+            "  -short           shrink the engine rows' set-up (smoke tests; not for figures)\n"
             "  -benchmem        accepted for Go compatibility (memory is always reported)\n"
             "Options also take the --long form. Output is Go's benchmark format (benchstat).\n",
             prog);
@@ -381,6 +385,8 @@ int bench_main(int argc, char **argv)
             opt.list = true;
         } else if (strcmp(flag, "-v") == 0) {
             opt.verbose = true;
+        } else if (strcmp(flag, "-short") == 0) {
+            opt.short_mode = true;
         } else if (strcmp(flag, "-benchmem") == 0) {
             /* always on */
         } else if (strcmp(flag, "-h") == 0 || strcmp(flag, "-help") == 0) {

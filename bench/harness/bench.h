@@ -66,6 +66,11 @@ void bench_fail(bench_b *b, const char *fmt, ...) __attribute__((format(printf, 
  * Returns the process exit status. */
 int bench_main(int argc, char **argv);
 
+/* True with -short: suites shrink their set-up (fewer connections, callers and
+ * warm-up requests) so a smoke run under Valgrind or ASan stays quick. The
+ * figures of a -short run are not the published rows. */
+bool bench_short(void);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t bench_now_ns(void);
 

@@ -494,11 +494,16 @@ static par_caller par_callers[1000];
 static size_t par_callers_inited;
 
 /* n requests over the row's callers; the timer covers the requests only. */
+static size_t par_callers_of(const par_state *ps)
+{
+    return bench_short() && ps->callers > 10 ? 10 : ps->callers;
+}
+
 static bool par_run(bench_b *b, par_state *ps, uint64_t n, bool timed)
 {
     /* Fewer requests than callers: only that many callers (no idle threads in
      * the timed region). */
-    size_t p = n < ps->callers ? (size_t)n : ps->callers;
+    size_t p = n < par_callers_of(ps) ? (size_t)n : par_callers_of(ps);
     static pthread_t th[1000];
     if (p == 0)
         return true;
@@ -554,7 +559,7 @@ static void bench_client_par(bench_b *b)
         zh_err e = ps->conns ? zh_server_create(&scfg, &ps->server) : ZH_E_NOMEM;
         zh_client_dialer dialer = { par_dial, par_release, ps };
         zh_client_config cfg = zh_client_config_default();
-        cfg.max_conns_per_host = ps->callers; /* fasthttp: GOMAXPROCS * parallelism */
+        cfg.max_conns_per_host = par_callers_of(ps); /* fasthttp: GOMAXPROCS * parallelism */
         cfg.dialer = &dialer;
         if (e == ZH_OK)
             e = zh_client_create(&cfg, &ps->client);
@@ -562,7 +567,7 @@ static void bench_client_par(bench_b *b)
             bench_fail(b, "setup: %s", zh_error_name(e));
             return;
         }
-        for (; par_callers_inited < ps->callers; par_callers_inited++) {
+        for (; par_callers_inited < par_callers_of(ps); par_callers_inited++) {
             zh_request_init(&par_callers[par_callers_inited].req);
             zh_response_init(&par_callers[par_callers_inited].resp);
         }
@@ -571,7 +576,7 @@ static void bench_client_par(bench_b *b)
         for (int round = 0; round < 10; round++) {
             malloc_counts before = malloc_count_get();
             malloc_count_enable(true);
-            bool ok = par_run(b, ps, ps->callers * 5, false);
+            bool ok = par_run(b, ps, par_callers_of(ps) * 5, false);
             malloc_count_enable(false);
             if (!ok)
                 return;
@@ -625,9 +630,14 @@ static void *tcp_caller_main(void *arg)
 
 /* Runs n requests split over the row's callers; the timer covers the requests
  * only (threads are created before it starts and joined after it stops). */
+static size_t tcp_callers_of(const tcp_state *st)
+{
+    return bench_short() && st->callers > 10 ? 10 : st->callers;
+}
+
 static bool tcp_run(bench_b *b, tcp_state *st, uint64_t n, bool timed, tcp_caller *callers)
 {
-    size_t p = n < st->callers ? (size_t)n : st->callers;
+    size_t p = n < tcp_callers_of(st) ? (size_t)n : tcp_callers_of(st);
     pthread_t th[100];
     if (p == 0)
         return true;
@@ -675,7 +685,7 @@ static void bench_client_tcp(bench_b *b)
         if (e == ZH_OK)
             e = zh_server_start(st->server);
         zh_client_config cfg = zh_client_config_default();
-        cfg.max_conns_per_host = st->callers;
+        cfg.max_conns_per_host = tcp_callers_of(st);
         if (e == ZH_OK)
             e = zh_client_create(&cfg, &st->client);
         if (e != ZH_OK) {
@@ -684,14 +694,14 @@ static void bench_client_tcp(bench_b *b)
         }
         snprintf(st->url, sizeof st->url, "http://127.0.0.1:%u%s", zh_server_port(st->server), e2e_uri);
         static size_t inited; /* callers[] is shared by the rows */
-        for (; inited < st->callers; inited++) {
+        for (; inited < tcp_callers_of(st); inited++) {
             zh_request_init(&callers[inited].req);
             zh_response_init(&callers[inited].resp);
         }
         for (int round = 0; round < 20; round++) {
             malloc_counts before = malloc_count_get();
             malloc_count_enable(true);
-            bool ok = tcp_run(b, st, st->callers * 20, false, callers);
+            bool ok = tcp_run(b, st, tcp_callers_of(st) * 20, false, callers);
             malloc_count_enable(false);
             if (!ok)
                 return;

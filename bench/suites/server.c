@@ -43,6 +43,7 @@ typedef struct slot {
 
 typedef struct srv_state {
     const srv_case *cs;
+    size_t clients;        /* cs->clients, or fewer with -short */
     zh_server *server;
     slot *slots;
     const bench_corpus *req;
@@ -84,7 +85,7 @@ static void state_free(srv_state *st)
     if (st->server)
         zh_server_destroy(st->server);
     if (st->slots) {
-        for (size_t i = 0; i < st->cs->clients; i++)
+        for (size_t i = 0; i < st->clients; i++)
             if (st->slots[i].pipe.ring[0].buf)
                 zh_pipe_pair_dispose(&st->slots[i].pipe);
         free(st->slots);
@@ -165,9 +166,8 @@ static bool slot_drain(srv_state *st, slot *s, bool keep)
  * up to clients connections at once. Returns false with msg on a stall. */
 static bool serve(srv_state *st, uint64_t total, uint64_t per_conn, char *msg, size_t cap)
 {
-    const srv_case *cs = st->cs;
     st->to_assign = total;
-    for (size_t i = 0; i < cs->clients && st->to_assign > 0; i++) {
+    for (size_t i = 0; i < st->clients && st->to_assign > 0; i++) {
         uint64_t r = st->to_assign < per_conn ? st->to_assign : per_conn;
         st->to_assign -= r;
         zh_err e = slot_start(st, &st->slots[i], r);
@@ -179,14 +179,14 @@ static bool serve(srv_state *st, uint64_t total, uint64_t per_conn, char *msg, s
     int idle_rounds = 0;
     while (st->active > 0) {
         bool moved = false;
-        for (size_t i = 0; i < cs->clients; i++) {
+        for (size_t i = 0; i < st->clients; i++) {
             slot *s = &st->slots[i];
             if (s->active && slot_feed(st, s))
                 moved = true;
         }
         if (zh_server_pump(st->server, 0) > 0)
             moved = true;
-        for (size_t i = 0; i < cs->clients; i++) {
+        for (size_t i = 0; i < st->clients; i++) {
             slot *s = &st->slots[i];
             if (!s->active)
                 continue;
@@ -281,11 +281,12 @@ static srv_state *state_get(const srv_case *cs, char *msg, size_t cap)
         return NULL;
     }
     st->cs = cs;
+    st->clients = bench_short() && cs->clients > 16 ? 16 : cs->clients;
     st->req = bench_corpus_get("req_fasthttp");
     size_t copies = RING_CAP / st->req->len + 2;
     st->stream_len = copies * st->req->len;
     st->stream = malloc(st->stream_len);
-    st->slots = calloc(cs->clients, sizeof *st->slots);
+    st->slots = calloc(st->clients, sizeof *st->slots);
     if (!st->stream || !st->slots) {
         snprintf(msg, cap, "out of memory");
         state_free(st);
@@ -293,7 +294,7 @@ static srv_state *state_get(const srv_case *cs, char *msg, size_t cap)
     }
     for (size_t i = 0; i < copies; i++)
         memcpy(st->stream + i * st->req->len, st->req->data, st->req->len);
-    for (size_t i = 0; i < cs->clients; i++) {
+    for (size_t i = 0; i < st->clients; i++) {
         zh_err e = zh_pipe_pair_init(&st->slots[i].pipe, RING_CAP);
         if (e != ZH_OK) {
             snprintf(msg, cap, "zh_pipe_pair_init: %s", zh_error_name(e));
@@ -305,7 +306,7 @@ static srv_state *state_get(const srv_case *cs, char *msg, size_t cap)
     zh_server_config_init(&cfg);
     cfg.handler = handler;
     cfg.user_data = st;
-    cfg.max_conns = cs->clients + 16;
+    cfg.max_conns = st->clients + 16;
     zh_err e = zh_server_create(&cfg, &st->server);
     if (e != ZH_OK) {
         snprintf(msg, cap, "zh_server_create: %s", zh_error_name(e));
@@ -317,7 +318,7 @@ static srv_state *state_get(const srv_case *cs, char *msg, size_t cap)
      * holds 20 requests); slot 0's output is checked. */
     uint64_t first = cs->per_conn < 25 ? cs->per_conn : 25;
     st->verify = true;
-    if (!serve(st, first * cs->clients, first, msg, cap) || !verify_capture(st, first, msg, cap)) {
+    if (!serve(st, first * st->clients, first, msg, cap) || !verify_capture(st, first, msg, cap)) {
         state_free(st);
         return NULL;
     }
@@ -325,9 +326,9 @@ static srv_state *state_get(const srv_case *cs, char *msg, size_t cap)
     free(st->capture);
     st->capture = NULL;
     st->capture_len = st->capture_cap = 0;
-    if (st->bad_method || st->served != first * cs->clients) {
+    if (st->bad_method || st->served != first * st->clients) {
         snprintf(msg, cap, "warm-up served %llu of %llu requests", (unsigned long long)st->served,
-                 (unsigned long long)(first * cs->clients));
+                 (unsigned long long)(first * st->clients));
         state_free(st);
         return NULL;
     }
