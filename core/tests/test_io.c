@@ -290,7 +290,13 @@ START_TEST(tcp_connect_refused_and_bad_names)
     uint16_t port = zh_tcp_local_port(lfd);
     close(lfd); /* nothing listens there now */
     zh_tcp_conn c;
+    memset(&c, 0xA5, sizeof c); /* garbage: a failed connect must leave it closable */
     ck_assert_int_eq(zh_tcp_connect(&c, "127.0.0.1", port, 2000), ZH_E_CONNECT);
+    ck_assert_int_eq(zh_conn_fd(&c.base), -1);
+    zh_conn_close(&c.base);
+    size_t n;
+    char b[4];
+    ck_assert_int_eq(zh_conn_read(&c.base, b, sizeof b, &n), ZH_E_CLOSED);
     ck_assert_int_eq(zh_tcp_connect(&c, "no-such-host.invalid", 80, 2000), ZH_E_RESOLVE);
     int fd;
     ck_assert_int_eq(zh_tcp_listen("127.0.0.1", false, 1, &fd), ZH_E_BAD_PORT);

@@ -208,7 +208,8 @@ zh_err zh_tcp_connect(zh_tcp_conn *c, const char *host, uint16_t port, int timeo
 {
     if (!c || !host)
         return ZH_E_INVALID_ARGUMENT;
-    c->fd = -1;
+    /* A closed connection until it succeeds: zh_conn_close on it is harmless. */
+    *c = (zh_tcp_conn){ { &tcp_vtable, NULL }, -1, 0, false, false, false };
     char portstr[8];
     snprintf(portstr, sizeof portstr, "%u", (unsigned)port);
     /* Accept "[::1]" as well as "::1". */
