@@ -324,6 +324,20 @@ START_TEST(expect_continue_not_sent_when_body_already_there)
 }
 END_TEST
 
+START_TEST(expect_continue_not_sent_after_partial_body)
+{
+    base_config(zh_echo_handler);
+    start();
+    bool eof;
+    exchange("PUT /up HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nok", &eof);
+    ck_assert_uint_eq(strlen(out), 0);
+    exchange("!!", &eof);
+    ck_assert_int_eq(count_of(out, "100 Continue"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "body-length: 4\n\nok!!"));
+    stop();
+}
+END_TEST
+
 START_TEST(expect_continue_too_large_gets_413_without_100)
 {
     base_config(zh_echo_handler);
@@ -958,6 +972,7 @@ static Suite *server_suite(void)
     tcase_add_test(t, head_has_no_body_bytes);
     tcase_add_test(t, expect_continue_sends_100_before_body);
     tcase_add_test(t, expect_continue_not_sent_when_body_already_there);
+    tcase_add_test(t, expect_continue_not_sent_after_partial_body);
     tcase_add_test(t, expect_continue_too_large_gets_413_without_100);
     tcase_add_test(t, handler_fills_response_in_any_order);
     tcase_add_test(t, user_data_reaches_handler);

@@ -401,7 +401,9 @@ static int process(zh__sconn *c)
             zh_request *req = &c->ex->req;
             /* RFC 9110 §10.1.1: the client waits for 100 before sending the body. */
             if (zh_request_head_done(req) && zh_request_expect_continue(req) &&
-                !c->sent_continue && zh_request_version(req) == 1 && c->rpos == c->rlen) {
+                !c->sent_continue && zh_request_version(req) == 1 &&
+                zh_request_body(req).len == 0) {
+                /* (Omitted once body bytes arrived anyway, as §10.1.1 allows.) */
                 static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
                 if (ensure_wbuf(c) != ZH_OK || zh_buf_append(&c->wb, cont, sizeof cont - 1) != ZH_OK) {
                     conn_close(c);
