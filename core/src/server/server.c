@@ -503,6 +503,10 @@ static void drive(zh__sconn *c)
             zh_err e = zh_conn_read(c->io, w->scratch, sizeof w->scratch, &n);
             if (e == ZH_OK) {
                 c->progress = true;
+                if (--budget == 0 && c->is_tcp) {
+                    yielded = true; /* a flood being discarded must not hog the worker */
+                    break;
+                }
                 continue;
             }
             if (e != ZH_E_WOULD_BLOCK)
