@@ -40,6 +40,8 @@ static struct opts {
     size_t nglobs;
     const char *tags[16];
     size_t ntags;
+    const char *skip_tags[16];
+    size_t nskip;
     const char *paths[64];
     size_t npaths;
     const char *golden;
@@ -91,6 +93,7 @@ static void usage(FILE *f)
             "                   (repeatable; default: parser)\n"
             "  --case GLOB      only cases whose name matches (repeatable)\n"
             "  --tag TAG        only cases carrying the tag (repeatable: any of them)\n"
+            "  --skip-tag TAG   leave out cases carrying the tag (repeatable)\n"
             "  --golden DIR     golden traces (default: %s/golden)\n"
             "  --record         write the produced traces as the new golden traces\n"
             "  --known FILE     known deviations (default: %s/known-deviations.txt)\n"
@@ -115,6 +118,9 @@ static bool selected(const cf_case *c)
         if (!any)
             return false;
     }
+    for (size_t i = 0; i < o.nskip; i++)
+        if (cf_case_has_tag(c, o.skip_tags[i]))
+            return false;
     if (o.ntags) {
         bool any = false;
         for (size_t i = 0; i < o.ntags && !any; i++)
@@ -577,6 +583,8 @@ int main(int argc, char **argv)
             TAKE(case_globs, 32, nglobs);
         else if (strcmp(a, "--tag") == 0)
             TAKE(tags, 16, ntags);
+        else if (strcmp(a, "--skip-tag") == 0)
+            TAKE(skip_tags, 16, nskip);
         else if (strcmp(a, "--golden") == 0 && v)
             o.golden = argv[++i];
         else if (strcmp(a, "--known") == 0 && v)
