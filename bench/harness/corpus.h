@@ -19,4 +19,9 @@ extern const bench_corpus bench_corpora[];
  * problem, not a run-time condition). */
 const bench_corpus *bench_corpus_get(const char *name);
 
+/* For a message head: the number of field lines (the lines between the start
+ * line and the empty line), counted from the bytes, so every parser's answer can
+ * be checked against it. */
+size_t bench_corpus_fields(const bench_corpus *c);
+
 #endif

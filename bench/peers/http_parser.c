@@ -80,6 +80,7 @@ static void run_head(bench_b *b, enum http_parser_type type)
     const char *buf = (const char *)c->data;
     http_parser p;
     hp_state s;
+    size_t want = bench_corpus_fields(c);
     bench_set_bytes(b, c->len);
     for (uint64_t i = 0; i < b->n; i++) {
         s.num = 0;
@@ -90,7 +91,7 @@ static void run_head(bench_b *b, enum http_parser_type type)
         size_t r = http_parser_execute(&p, &settings, buf, c->len);
         /* A response with Content-Length has a body to come: the head is done
          * when every byte was taken without error. */
-        if (r != c->len || HTTP_PARSER_ERRNO(&p) != HPE_OK || s.overflow) {
+        if (r != c->len || HTTP_PARSER_ERRNO(&p) != HPE_OK || s.overflow || s.num != want) {
             bench_fail(b, "http_parser_execute(%s) = %zu (%s)", c->name, r,
                        http_errno_name(HTTP_PARSER_ERRNO(&p)));
             return;

@@ -41,6 +41,7 @@ void peer_pico_request(bench_b *b)
     const bench_corpus *c = b->arg;
     const char *buf = (const char *)c->data;
     struct phr_header h[PICO_FIELDS];
+    size_t want = bench_corpus_fields(c);
     bench_set_bytes(b, c->len);
     for (uint64_t i = 0; i < b->n; i++) {
         const char *method, *path;
@@ -48,8 +49,8 @@ void peer_pico_request(bench_b *b)
         int minor;
         int r = phr_parse_request(buf, c->len, &method, &method_len, &path, &path_len, &minor, h,
                                   &num, 0);
-        if (r != (int)c->len) {
-            bench_fail(b, "phr_parse_request(%s) = %d, want %zu", c->name, r, c->len);
+        if (r != (int)c->len || num != want) {
+            bench_fail(b, "phr_parse_request(%s) = %d, want %zu (%zu fields)", c->name, r, c->len, num);
             return;
         }
         BENCH_KEEP(path);
@@ -61,13 +62,14 @@ void peer_pico_response(bench_b *b)
     const bench_corpus *c = b->arg;
     const char *buf = (const char *)c->data;
     struct phr_header h[PICO_FIELDS];
+    size_t want = bench_corpus_fields(c);
     bench_set_bytes(b, c->len);
     for (uint64_t i = 0; i < b->n; i++) {
         const char *msg;
         size_t msg_len, num = PICO_FIELDS;
         int minor, status;
         int r = phr_parse_response(buf, c->len, &minor, &status, &msg, &msg_len, h, &num, 0);
-        if (r != (int)c->len || status != 200) {
+        if (r != (int)c->len || status != 200 || num != want) {
             bench_fail(b, "phr_parse_response(%s) = %d, want %zu", c->name, r, c->len);
             return;
         }

@@ -28,14 +28,15 @@ static void zh_request(bench_b *b)
     const char *buf = (const char *)c->data;
     zh_parse_config cfg = config_for(pc->scalar);
     zh_field fields[FIELDS];
+    size_t want = bench_corpus_fields(c);
     bench_set_bytes(b, c->len);
     for (uint64_t i = 0; i < b->n; i++) {
         zh_request_head h = { .fields = fields, .fields_cap = FIELDS };
         size_t used = 0;
         zh_err e = zh_parse_request_head(buf, c->len, &cfg, &h, &used);
-        if (e != ZH_OK || used != c->len) {
-            bench_fail(b, "zh_parse_request_head(%s) = %s, consumed %zu of %zu (offset %zu)",
-                       c->name, zh_error_name(e), used, c->len, h.error_offset);
+        if (e != ZH_OK || used != c->len || h.num_fields != want) {
+            bench_fail(b, "zh_parse_request_head(%s) = %s, consumed %zu of %zu, %zu of %zu fields (offset %zu)",
+                       c->name, zh_error_name(e), used, c->len, h.num_fields, want, h.error_offset);
             return;
         }
         BENCH_KEEP(h.num_fields);
@@ -49,12 +50,13 @@ static void zh_response(bench_b *b)
     const char *buf = (const char *)c->data;
     zh_parse_config cfg = config_for(pc->scalar);
     zh_field fields[FIELDS];
+    size_t want = bench_corpus_fields(c);
     bench_set_bytes(b, c->len);
     for (uint64_t i = 0; i < b->n; i++) {
         zh_response_head h = { .fields = fields, .fields_cap = FIELDS };
         size_t used = 0;
         zh_err e = zh_parse_response_head(buf, c->len, &cfg, &h, &used);
-        if (e != ZH_OK || used != c->len || h.status != 200) {
+        if (e != ZH_OK || used != c->len || h.status != 200 || h.num_fields != want) {
             bench_fail(b, "zh_parse_response_head(%s) = %s, consumed %zu of %zu (offset %zu)",
                        c->name, zh_error_name(e), used, c->len, h.error_offset);
             return;
