@@ -307,6 +307,27 @@ START_TEST(tcp_connect_refused_and_bad_names)
 }
 END_TEST
 
+START_TEST(tcp_listen_address_forms)
+{
+    const char *forms[] = { ":0", "localhost:0", "[::1]:0", "0.0.0.0:0" };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        int fd = -1;
+        zh_err e = zh_tcp_listen(forms[i], true, 4, &fd);
+        if (e == ZH_E_IO && forms[i][0] == '[')
+            continue; /* no IPv6 loopback in this sandbox */
+        ck_assert_msg(e == ZH_OK, "%s: %s", forms[i], zh_error_name(e));
+        uint16_t port = zh_tcp_local_port(fd);
+        ck_assert_uint_ne(port, 0);
+        zh_tcp_conn c;
+        const char *host = forms[i][0] == '[' ? "[::1]" : "127.0.0.1";
+        ck_assert_int_eq(zh_tcp_connect(&c, host, port, 2000), ZH_OK);
+        zh_conn_close(&c.base);
+        close(fd);
+    }
+    ck_assert_uint_eq(zh_tcp_local_port(-1), 0);
+}
+END_TEST
+
 START_TEST(tcp_write_to_closed_peer_is_closed)
 {
     int sv[2];
@@ -357,6 +378,7 @@ static Suite *io_suite(void)
     TCase *t = tcase_create("tcp");
     tcase_add_test(t, tcp_loopback_roundtrip);
     tcase_add_test(t, tcp_connect_refused_and_bad_names);
+    tcase_add_test(t, tcp_listen_address_forms);
     tcase_add_test(t, tcp_write_to_closed_peer_is_closed);
     tcase_add_test(t, tcp_edge_readiness_cleared_on_eagain);
     suite_add_tcase(s, t);
