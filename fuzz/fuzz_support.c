@@ -135,9 +135,9 @@ void fz_check_fields(const zh_field *f, size_t n, const char *buf, size_t len,
             FZ_CHECK(fz_is_tchar((unsigned char)nm.ptr[k]));
         /* the value follows its name in the buffer */
         FZ_CHECK(v.len == 0 || v.ptr > nm.ptr + nm.len);
-        /* a field line never exceeds its limit: name ':' value at least (a folded
-         * value spans several lines, each under the limit) */
-        if (v.len == 0 || memchr(v.ptr, '\n', v.len) == NULL)
+        /* a field line never exceeds its limit: name ':' value at least (with
+         * obs-fold a value may span several lines, each under the limit) */
+        if (!fold)
             FZ_CHECK(nm.len + 1 + v.len <= cfg->limits.max_field_line);
         if (v.len > 0) {
             FZ_CHECK(!is_ows((unsigned char)v.ptr[0]));
