@@ -133,6 +133,9 @@ void cf_run_parser_case(const cf_case *c, cf_buf *trace);
  * writes the normalised trace (status, framing, body, closed/open). */
 void cf_run_tcp_case(const cf_case *c, const char *host, int port, unsigned timeout_ms,
                      cf_buf *trace);
+/* How long a server may stay silent before a connection waiting for an answer
+ * is judged "open" (--idle MS). */
+extern unsigned cf_idle_ms;
 /* Same, over a connected file descriptor (socket pair or TCP); the caller owns fd. */
 void cf_run_script_fd(const cf_case *c, int fd, unsigned timeout_ms, cf_buf *trace);
 /* Appends the normalised trace of a response stream (the bytes a server sent in

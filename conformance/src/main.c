@@ -102,6 +102,8 @@ static void usage(FILE *f)
             "  --junit FILE     write JUnit XML     --json FILE   write JSON\n"
             "  --matrix         print a case x target table of outcomes\n"
             "  --timeout MS     per-case time limit (default 10000)\n"
+            "  --idle MS        socket targets: silence after which a waiting connection\n"
+            "                   counts as open (default 1000)\n"
             "  --no-fork        run cases in-process (debugging; no timeout/crash isolation)\n"
             "  --list           list the selected cases    --check  only read the case files\n"
             "  -q               only failures and the summary   -v  print every trace\n"
@@ -602,6 +604,13 @@ int main(int argc, char **argv)
                 return 2;
             }
             o.timeout_ms = (unsigned)ms;
+        } else if (strcmp(a, "--idle") == 0 && v) {
+            long ms = strtol(argv[++i], NULL, 10);
+            if (ms <= 0 || ms > 600000) {
+                fprintf(stderr, "zhttp-conform: --idle takes 1..600000 ms\n");
+                return 2;
+            }
+            cf_idle_ms = (unsigned)ms;
         } else if (strcmp(a, "--record") == 0)
             o.record = true;
         else if (strcmp(a, "--require-golden") == 0)

@@ -102,8 +102,12 @@ static bool is_shown_header(zh_slice name)
  * number of complete final responses; *at_boundary says whether the stream
  * ends exactly after a complete response. */
 static size_t parse_responses(const char *sent, size_t sent_len, const char *resp, size_t n,
-                              bool closed, cf_buf *t, bool *at_boundary)
+                              bool closed, cf_buf *t, bool *at_boundary, bool *last_close)
 {
+    bool dummy;
+    if (!last_close)
+        last_close = &dummy;
+    *last_close = false;
     char methods[MAX_REQS][24];
     size_t nreq = sent_methods(sent, sent_len, methods);
     zh_parse_config cfg = ZH_PARSE_CONFIG_DEFAULT;
@@ -130,6 +134,7 @@ static size_t parse_responses(const char *sent, size_t sent_len, const char *res
             if (t)
                 cf_buf_printf(t, "error %s\n", zh_error_name(e));
             *at_boundary = true; /* nothing more will make sense */
+            *last_close = true;
             return finals;
         }
         pos += used;
@@ -224,6 +229,7 @@ static size_t parse_responses(const char *sent, size_t sent_len, const char *res
         cf_buf_free(&body);
         finals++;
         *at_boundary = true;
+        *last_close = fr.must_close;
     }
     (void)nreq;
     return finals;
@@ -233,7 +239,7 @@ void cf_trace_responses(const char *sent, size_t sent_len, const char *resp, siz
                         bool closed, bool timed_out, cf_buf *trace)
 {
     bool b;
-    parse_responses(sent, sent_len, resp, resp_len, closed, trace, &b);
+    parse_responses(sent, sent_len, resp, resp_len, closed, trace, &b, NULL);
     cf_buf_puts(trace, timed_out ? "timeout\n" : closed ? "closed\n" : "open\n");
 }
 
@@ -255,10 +261,12 @@ static long read_some(int fd, cf_buf *in, int wait_ms)
     return -1;
 }
 
-/* Idle waits: a complete answer gets a short grace for a close; a partial one
- * (or none) a longer wait before the connection is judged "open". */
-#define GRACE_MS 150
-#define IDLE_MS 1000
+/* Idle waits: a complete answer that keeps the connection gets a short grace for
+ * a close; one that announced the close (Connection: close, HTTP/1.0) waits for
+ * it until the case's deadline; a partial answer (or none) waits cf_idle_ms
+ * without news before the connection is judged "open". */
+#define GRACE_MS 200
+unsigned cf_idle_ms = 1000;
 
 void cf_run_script_fd(const cf_case *c, int fd, unsigned timeout_ms, cf_buf *trace)
 {
@@ -314,11 +322,13 @@ void cf_run_script_fd(const cf_case *c, int fd, unsigned timeout_ms, cf_buf *tra
     uint64_t last_data = now_ms();
     while (!closed && !timed_out) {
         bool boundary;
-        size_t finals = parse_responses(sent.ptr, sent.len, in.ptr, in.len, false, NULL, &boundary);
+        bool last_close = false;
+        size_t finals = parse_responses(sent.ptr, sent.len, in.ptr, in.len, false, NULL, &boundary,
+                                        &last_close);
         char methods[MAX_REQS][24];
         size_t want = sent_methods(sent.ptr, sent.len, methods);
         bool complete = boundary && finals >= want && want > 0;
-        uint64_t idle = complete ? GRACE_MS : IDLE_MS;
+        uint64_t idle = !complete ? cf_idle_ms : last_close ? UINT64_MAX : GRACE_MS;
         uint64_t now = now_ms();
         if (now >= deadline) {
             timed_out = true;
