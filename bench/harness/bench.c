@@ -265,9 +265,9 @@ static void git_rev(char *out, size_t cap)
         return;
     }
 #ifdef ZH_BENCH_SRCDIR
-    FILE *p = popen("git -C '" ZH_BENCH_SRCDIR "' rev-parse --short HEAD 2>/dev/null", "r");
+    FILE *p = popen("git -C '" ZH_BENCH_SRCDIR "' describe --always --dirty --abbrev=7 2>/dev/null", "r");
 #else
-    FILE *p = popen("git rev-parse --short HEAD 2>/dev/null", "r");
+    FILE *p = popen("git describe --always --dirty --abbrev=7 2>/dev/null", "r");
 #endif
     if (!p)
         return;
