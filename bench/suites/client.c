@@ -9,9 +9,9 @@
  *   pipes in one thread (a pipe end that must wait runs the server's loop), the
  *   server echoing the request-target as text/plain; zh_client_get of
  *   http://unused.host/foo/bar?baz=123, the body checked on every call.
- * ClientGetEndToEnd{10,100,1000}Inmemory: P caller threads share one client
- *   (max P connections) and one in-memory server behind a mutex (see par_*);
- *   ns/op = wall time / requests.
+ * ClientGetEndToEnd{10,100,1000}Inmemory: P callers as coroutines in one thread
+ *   (goroutines on GOMAXPROCS=1) share one client (max P connections) and the
+ *   in-memory server (see co_*).
  * ClientGetEndToEnd{1,10,100}TCP: the same over loopback TCP, the server on its
  *   own thread (1 worker), P caller threads sharing one client (max P
  *   connections), ns/op = wall time / requests.
@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <ucontext.h>
 
 #include "malloc_count.h"
 #include "suites.h"
@@ -301,291 +302,211 @@ static void bench_client_mem(bench_b *b)
 
 /* ================================================================ in memory, P callers */
 
-/* P caller threads share one client; the server and every pipe sit behind one
- * mutex (pipes and the single-thread server are not thread-safe), and a caller
- * whose connection must wait runs the server's loop itself, or sleeps until
- * another caller's run of it readied its connection. Like fasthttp's
- * in-memory rows at GOMAXPROCS=1, only one caller makes progress at a time. */
-#define PAR_PIPES 1024
+/* P callers as coroutines in one thread (ucontext), the C analogue of P
+ * goroutines on GOMAXPROCS=1: each caller runs zh_client_get on its own stack;
+ * when its pipe end must wait, the pipe's pump hook switches back to the
+ * scheduler, which runs the server's loop and resumes the callers whose
+ * connection became readable. The client is shared (max P connections), as in
+ * fasthttp's benchmark. Nothing needs a lock: zhttp's client never waits while
+ * holding its pool lock, and with P connections no caller waits for one. */
+#define CO_STACK (128 * 1024)
+#define CO_MAX 1000
+#define CO_PIPES 1024
 
-typedef struct par_conn {
-    zh_conn base;
-    zh_pipe_pair pipe;
-    pthread_cond_t cv;  /* its caller sleeps here while the server works */
-    unsigned want;      /* events the sleeping caller waits for; 0: none */
-    bool in_use;
-} par_conn;
-
-typedef struct par_state {
-    pthread_mutex_t lock;
-    size_t dialed;           /* conns[0..dialed) have been used */
-    zh_server *server;
-    zh_client *client;
-    par_conn *conns;
-    size_t callers;
-    bool ready;
-} par_state;
-
-static par_state *par_of(zh_conn *c) { return (par_state *)c->user; }
-
-static zh_conn *par_end(zh_conn *c) { return zh_pipe_conn(&((par_conn *)c)->pipe, 0); }
-
-static zh_err par_read(zh_conn *c, void *buf, size_t cap, size_t *n)
-{
-    par_state *ps = par_of(c);
-    pthread_mutex_lock(&ps->lock);
-    zh_err e = zh_conn_read(par_end(c), buf, cap, n);
-    pthread_mutex_unlock(&ps->lock);
-    return e;
-}
-
-static zh_err par_writev(zh_conn *c, const zh_slice *iov, size_t iovcnt, size_t *n)
-{
-    par_state *ps = par_of(c);
-    pthread_mutex_lock(&ps->lock);
-    zh_err e = zh_conn_writev(par_end(c), iov, iovcnt, n);
-    pthread_mutex_unlock(&ps->lock);
-    return e;
-}
-
-static zh_err par_shutdown(zh_conn *c)
-{
-    par_state *ps = par_of(c);
-    pthread_mutex_lock(&ps->lock);
-    zh_err e = zh_conn_shutdown_write(par_end(c));
-    pthread_mutex_unlock(&ps->lock);
-    return e;
-}
-
-static void par_close(zh_conn *c)
-{
-    par_state *ps = par_of(c);
-    pthread_mutex_lock(&ps->lock);
-    zh_conn_close(par_end(c));
-    pthread_mutex_unlock(&ps->lock);
-}
-
-static unsigned par_ready(const zh_conn *c)
-{
-    par_state *ps = (par_state *)c->user;
-    pthread_mutex_lock(&ps->lock);
-    unsigned r = zh_conn_ready(zh_pipe_conn(&((par_conn *)c)->pipe, 0));
-    pthread_mutex_unlock(&ps->lock);
-    return r;
-}
-
-/* Wakes the sleeping callers whose connection became ready. */
-static void par_wake(par_state *ps)
-{
-    for (size_t i = 0; i < ps->dialed; i++) {
-        par_conn *pc = &ps->conns[i];
-        if (pc->want && (zh_conn_ready(zh_pipe_conn(&pc->pipe, 0)) & pc->want))
-            pthread_cond_signal(&pc->cv);
-    }
-}
-
-/* Waits by running the server's loop; a caller whose connection is not ready
- * after a step without progress sleeps until a caller's step readies it (or
- * 1 ms passed). */
-static zh_err par_wait(zh_conn *c, unsigned events, int timeout_ms)
-{
-    par_state *ps = par_of(c);
-    par_conn *pc = (par_conn *)c;
-    uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : bench_now_ns() + (uint64_t)timeout_ms * 1000000u;
-    zh_err e = ZH_OK;
-    pthread_mutex_lock(&ps->lock);
-    for (;;) {
-        if (zh_conn_ready(par_end(c)) & events)
-            break;
-        if (zh_server_pump(ps->server, 0) > 0) {
-            par_wake(ps);
-            continue;
-        }
-        if (bench_now_ns() >= deadline) {
-            e = ZH_E_TIMEOUT;
-            break;
-        }
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 1000000;
-        if (ts.tv_nsec >= 1000000000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000;
-        }
-        pc->want = events;
-        pthread_cond_timedwait(&pc->cv, &ps->lock, &ts);
-        pc->want = 0;
-    }
-    pthread_mutex_unlock(&ps->lock);
-    return e;
-}
-
-static const zh_conn_vtable par_vt = { par_read, par_writev, par_shutdown, par_close,
-                                       par_ready, fake_fd, par_wait };
-
-static zh_err par_dial(void *ud, const char *host, uint16_t port, int timeout_ms, zh_conn **out)
-{
-    par_state *ps = ud;
-    (void)host, (void)port, (void)timeout_ms;
-    zh_err e = ZH_E_CONNECT;
-    pthread_mutex_lock(&ps->lock);
-    for (size_t i = 0; i < PAR_PIPES; i++) {
-        par_conn *pc = &ps->conns[i];
-        if (pc->in_use || (pc->pipe.ring[0].buf && !zh_pipe_end_closed(&pc->pipe, 1)))
-            continue; /* busy, or the server has not closed its end yet */
-        if (!pc->pipe.ring[0].buf) {
-            e = zh_pipe_pair_init(&pc->pipe, 16384);
-            if (e != ZH_OK)
-                break;
-            pthread_cond_init(&pc->cv, NULL);
-            ps->dialed = i + 1;
-        } else {
-            zh_pipe_pair_reset(&pc->pipe);
-        }
-        e = zh_server_serve_conn(ps->server, zh_pipe_conn(&pc->pipe, 1));
-        if (e == ZH_OK) {
-            pc->in_use = true;
-            pc->base = (zh_conn){ &par_vt, ps };
-            *out = &pc->base;
-        }
-        break;
-    }
-    pthread_mutex_unlock(&ps->lock);
-    return e;
-}
-
-static void par_release(void *ud, zh_conn *conn)
-{
-    par_state *ps = ud;
-    pthread_mutex_lock(&ps->lock);
-    ((par_conn *)conn)->in_use = false;
-    pthread_mutex_unlock(&ps->lock);
-}
-
-typedef struct par_caller {
-    par_state *ps;
-    uint64_t n;
-    pthread_barrier_t *start;
+typedef struct co_caller {
+    ucontext_t ctx;
+    char *stack;
+    uint64_t n;            /* requests this caller makes in the current run */
     zh_err err;
     char detail[160];
     zh_request req;
     zh_response resp;
-} par_caller;
+    zh_pipe_pair *pipe;    /* the connection it is parked on; NULL when runnable */
+    bool finished;
+} co_caller;
 
-static void *par_caller_main(void *arg)
+typedef struct co_state {
+    zh_server *server;
+    zh_client *client;
+    zh_pipe_pair *pipes;
+    bool *pipe_used;
+    size_t callers;
+    bool ready;
+} co_state;
+
+static ucontext_t co_sched;
+static co_caller *co_current;
+static co_state *co_active;
+static co_caller co_callers[CO_MAX];
+static size_t co_inited;
+
+static size_t co_callers_of(const co_state *cs)
 {
-    par_caller *c = arg;
-    pthread_barrier_wait(c->start);
-    for (uint64_t i = 0; i < c->n; i++) {
-        zh_err e = zh_client_get(c->ps->client, ZH_SLICE_LIT("http://unused.host/foo/bar?baz=123"),
-                                 &c->req, &c->resp);
-        if (e == ZH_OK && !e2e_check(&c->resp))
+    return bench_short() && cs->callers > 10 ? 10 : cs->callers;
+}
+
+/* The pump hook of every pipe: the calling caller parks until the scheduler
+ * finds its end readable, then reports progress so the pipe's wait looks again. */
+static bool co_park(void *ud)
+{
+    co_caller *me = co_current;
+    me->pipe = ud;
+    swapcontext(&me->ctx, &co_sched);
+    me->pipe = NULL;
+    return true;
+}
+
+static zh_err co_dial(void *ud, const char *host, uint16_t port, int timeout_ms, zh_conn **out)
+{
+    co_state *cs = ud;
+    (void)host, (void)port, (void)timeout_ms;
+    for (size_t i = 0; i < CO_PIPES; i++) {
+        zh_pipe_pair *p = &cs->pipes[i];
+        if (cs->pipe_used[i] && !(zh_pipe_end_closed(p, 0) && zh_pipe_end_closed(p, 1)))
+            continue; /* in use, or the server has not closed its end yet */
+        if (!cs->pipe_used[i]) {
+            zh_err e = zh_pipe_pair_init(p, 16384);
+            if (e != ZH_OK)
+                return e;
+            zh_pipe_pair_set_pump(p, co_park, p);
+            cs->pipe_used[i] = true;
+        } else {
+            zh_pipe_pair_reset(p);
+        }
+        zh_err e = zh_server_serve_conn(cs->server, zh_pipe_conn(p, 1));
+        if (e != ZH_OK)
+            return e;
+        *out = zh_pipe_conn(p, 0);
+        return ZH_OK;
+    }
+    return ZH_E_CONNECT;
+}
+
+static void co_main(void)
+{
+    co_caller *me = co_current;
+    for (uint64_t i = 0; i < me->n; i++) {
+        zh_err e = zh_client_get(co_active->client, ZH_SLICE_LIT("http://unused.host/foo/bar?baz=123"),
+                                 &me->req, &me->resp);
+        if (e == ZH_OK && !e2e_check(&me->resp))
             e = ZH_E_BAD_RESPONSE;
         if (e != ZH_OK) {
-            c->err = e;
-            snprintf(c->detail, sizeof c->detail, "%s", zh_client_last_error());
+            me->err = e;
+            snprintf(me->detail, sizeof me->detail, "%s", zh_client_last_error());
             break;
         }
     }
-    return NULL;
+    me->finished = true;
+    /* returning resumes uc_link: the scheduler */
 }
 
-static par_caller par_callers[1000];
-static size_t par_callers_inited;
-
-/* n requests over the row's callers; the timer covers the requests only. */
-static size_t par_callers_of(const par_state *ps)
+/* Runs n requests over the row's callers. The timer covers the requests; the
+ * coroutines are prepared before it starts. */
+static bool co_run(bench_b *b, co_state *cs, uint64_t n, bool timed)
 {
-    return bench_short() && ps->callers > 10 ? 10 : ps->callers;
-}
-
-static bool par_run(bench_b *b, par_state *ps, uint64_t n, bool timed)
-{
-    /* Fewer requests than callers: only that many callers (no idle threads in
-     * the timed region). */
-    size_t p = n < par_callers_of(ps) ? (size_t)n : par_callers_of(ps);
-    static pthread_t th[1000];
-    if (p == 0)
-        return true;
-    pthread_barrier_t start;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 256 * 1024);
-    pthread_barrier_init(&start, NULL, (unsigned)p + 1);
+    size_t p = n < co_callers_of(cs) ? (size_t)n : co_callers_of(cs);
+    co_active = cs;
     for (size_t i = 0; i < p; i++) {
-        par_callers[i].ps = ps;
-        par_callers[i].n = n / p + (i < n % p ? 1 : 0);
-        par_callers[i].start = &start;
-        par_callers[i].err = ZH_OK;
-        if (pthread_create(&th[i], &attr, par_caller_main, &par_callers[i]) != 0) {
-            bench_fail(b, "pthread_create failed at caller %zu", i);
-            exit(1); /* the barrier cannot be released: nothing sane is left */
-        }
+        co_caller *c = &co_callers[i];
+        c->n = n / p + (i < n % p ? 1 : 0);
+        c->err = ZH_OK;
+        c->finished = false;
+        c->pipe = NULL;
+        getcontext(&c->ctx);
+        c->ctx.uc_stack.ss_sp = c->stack;
+        c->ctx.uc_stack.ss_size = CO_STACK;
+        c->ctx.uc_link = &co_sched;
+        makecontext(&c->ctx, co_main, 0);
     }
-    pthread_attr_destroy(&attr);
     if (timed) {
         bench_reset_timer(b);
         bench_start_timer(b);
     }
-    pthread_barrier_wait(&start);
-    for (size_t i = 0; i < p; i++)
-        pthread_join(th[i], NULL);
+    size_t left = p;
+    int idle = 0;
+    while (left > 0) {
+        bool moved = false;
+        for (size_t i = 0; i < p; i++) {
+            co_caller *c = &co_callers[i];
+            if (c->finished)
+                continue;
+            if (c->pipe && !(zh_conn_ready(zh_pipe_conn(c->pipe, 0)) & ZH_READABLE) &&
+                !zh_pipe_end_closed(c->pipe, 1))
+                continue; /* still waiting for the server */
+            co_current = c;
+            swapcontext(&co_sched, &c->ctx);
+            moved = true;
+            if (c->finished)
+                left--;
+        }
+        if (zh_server_pump(cs->server, 0) > 0)
+            moved = true;
+        if (moved) {
+            idle = 0;
+        } else if (++idle > 1000) {
+            if (timed)
+                bench_stop_timer(b);
+            bench_fail(b, "in-memory exchange stalled with %zu callers waiting", left);
+            return false;
+        }
+    }
     if (timed)
         bench_stop_timer(b);
-    pthread_barrier_destroy(&start);
     for (size_t i = 0; i < p; i++) {
-        if (par_callers[i].err != ZH_OK) {
-            bench_fail(b, "zh_client_get: %s (%s)", zh_error_name(par_callers[i].err),
-                       par_callers[i].detail);
+        if (co_callers[i].err != ZH_OK) {
+            bench_fail(b, "zh_client_get: %s (%s)", zh_error_name(co_callers[i].err), co_callers[i].detail);
             return false;
         }
     }
     return true;
 }
 
-static par_state par_rows[3];
+static co_state co_rows[3];
 
-static void bench_client_par(bench_b *b)
+static void bench_client_co(bench_b *b)
 {
-    par_state *ps = (par_state *)b->arg;
+    co_state *cs = (co_state *)b->arg;
     bench_stop_timer(b);
-    if (!ps->ready) {
-        pthread_mutex_init(&ps->lock, NULL);
-        ps->conns = calloc(PAR_PIPES, sizeof *ps->conns);
+    if (!cs->ready) {
+        cs->pipes = calloc(CO_PIPES, sizeof *cs->pipes);
+        cs->pipe_used = calloc(CO_PIPES, sizeof *cs->pipe_used);
         zh_server_config scfg;
         zh_server_config_init(&scfg);
         scfg.handler = echo_uri;
-        scfg.max_conns = PAR_PIPES + 16;
-        zh_err e = ps->conns ? zh_server_create(&scfg, &ps->server) : ZH_E_NOMEM;
-        zh_client_dialer dialer = { par_dial, par_release, ps };
+        scfg.max_conns = CO_PIPES + 16;
+        zh_err e = cs->pipes && cs->pipe_used ? zh_server_create(&scfg, &cs->server) : ZH_E_NOMEM;
+        zh_client_dialer dialer = { co_dial, NULL, cs };
         zh_client_config cfg = zh_client_config_default();
-        cfg.max_conns_per_host = par_callers_of(ps); /* fasthttp: GOMAXPROCS * parallelism */
+        cfg.max_conns_per_host = co_callers_of(cs); /* fasthttp: GOMAXPROCS * parallelism */
         cfg.dialer = &dialer;
         if (e == ZH_OK)
-            e = zh_client_create(&cfg, &ps->client);
+            e = zh_client_create(&cfg, &cs->client);
+        for (; e == ZH_OK && co_inited < co_callers_of(cs); co_inited++) {
+            co_caller *c = &co_callers[co_inited];
+            c->stack = malloc(CO_STACK);
+            if (!c->stack)
+                e = ZH_E_NOMEM;
+            zh_request_init(&c->req);
+            zh_response_init(&c->resp);
+        }
         if (e != ZH_OK) {
             bench_fail(b, "setup: %s", zh_error_name(e));
             return;
         }
-        for (; par_callers_inited < par_callers_of(ps); par_callers_inited++) {
-            zh_request_init(&par_callers[par_callers_inited].req);
-            zh_response_init(&par_callers[par_callers_inited].resp);
-        }
-        /* Warm up until a round allocates nothing (the pools have grown to the
-         * row's concurrency), at most 10 rounds. */
+        /* Warm up until a round allocates nothing, at most 10 rounds. */
         for (int round = 0; round < 10; round++) {
             malloc_counts before = malloc_count_get();
             malloc_count_enable(true);
-            bool ok = par_run(b, ps, par_callers_of(ps) * 5, false);
+            bool ok = co_run(b, cs, co_callers_of(cs) * 5, false);
             malloc_count_enable(false);
             if (!ok)
                 return;
             if (malloc_count_get().allocs == before.allocs)
                 break;
         }
-        ps->ready = true;
+        cs->ready = true;
     }
-    par_run(b, ps, b->n, true);
+    co_run(b, cs, b->n, true);
 }
 
 /* ================================================================ TCP */
@@ -723,8 +644,8 @@ void suite_client_register(void)
     static const char *pnames[3] = { "ClientGetEndToEnd10Inmemory", "ClientGetEndToEnd100Inmemory",
                                      "ClientGetEndToEnd1000Inmemory" };
     for (size_t i = 0; i < 3; i++) {
-        par_rows[i].callers = pp[i];
-        bench_register(pnames[i], bench_client_par, &par_rows[i]);
+        co_rows[i].callers = pp[i];
+        bench_register(pnames[i], bench_client_co, &co_rows[i]);
     }
     static const size_t p[3] = { 1, 10, 100 };
     static const char *names[3] = { "ClientGetEndToEnd1TCP", "ClientGetEndToEnd10TCP",
