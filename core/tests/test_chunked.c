@@ -447,6 +447,46 @@ START_TEST(too_many_trailer_fields_default)
 }
 END_TEST
 
+/* The size line is bounded like a field line, the trailer section like a head. */
+START_TEST(line_and_trailer_limits)
+{
+    static const char size_line[] = "5;a=bcdefgh\r\nhello\r\n0\r\n\r\n"; /* size line: 11 bytes + CRLF */
+    static const char trailers[] = "0\r\nA: 12\r\nB: 34\r\n\r\n";        /* trailer section: 16 bytes */
+    struct {
+        const char *in;
+        size_t len;
+        size_t field_line, head;
+        zh_err want;
+    } rows[] = {
+        { size_line, sizeof size_line - 1, 13, 65536, ZH_OK },
+        { size_line, sizeof size_line - 1, 10, 65536, ZH_E_FIELD_LINE_TOO_LONG },
+        { trailers, sizeof trailers - 1, 8192, 16, ZH_OK },
+        { trailers, sizeof trailers - 1, 8192, 15, ZH_E_HEAD_TOO_LARGE },
+        { trailers, sizeof trailers - 1, 5, 65536, ZH_OK },
+        { trailers, sizeof trailers - 1, 4, 65536, ZH_E_FIELD_LINE_TOO_LONG },
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        zh_parse_config cfg = pt_cfg(0, false);
+        cfg.limits.max_field_line = rows[r].field_line;
+        cfg.limits.max_head = rows[r].head;
+        for (size_t step = 1; step <= rows[r].len; step += rows[r].len - 1) {
+            zh_chunked d;
+            zh_chunked_init(&d, &cfg);
+            size_t at = 0, used, decoded;
+            zh_err e = ZH_INCOMPLETE;
+            while (e == ZH_INCOMPLETE && at < rows[r].len) {
+                size_t k = rows[r].len - at < step ? rows[r].len - at : step;
+                char *piece = guard_copy(rows[r].in + at, k);
+                e = zh_chunked_decode(&d, piece, k, &used, &decoded);
+                guard_free(piece, k);
+                at += k;
+            }
+            ck_assert_msg(e == rows[r].want, "row %zu step %zu: %s", r, step, zh_error_name(e));
+        }
+    }
+}
+END_TEST
+
 static Suite *chunked_suite(void)
 {
     Suite *s = suite_create("chunked");
@@ -461,6 +501,7 @@ static Suite *chunked_suite(void)
     tcase_add_test(tc, large_chunks);
     tcase_add_test(tc, body_limit_counts_all_chunks);
     tcase_add_test(tc, too_many_trailer_fields_default);
+    tcase_add_test(tc, line_and_trailer_limits);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -237,6 +237,8 @@ static const host_case hosts[] = {
     { __LINE__, "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", ZH_E_BAD_HOST },
     { __LINE__, "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", ZH_E_BAD_HOST },
     { __LINE__, "GET / HTTP/1.1\r\nHost: a, b\r\n\r\n", ZH_E_BAD_HOST },
+    /* RFC 9110 §7.2: empty when the target has no authority */
+    { __LINE__, "GET / HTTP/1.1\r\nHost:\r\n\r\n", ZH_OK },
 };
 
 #define NHOSTS ((int)(sizeof(hosts) / sizeof(hosts[0])))

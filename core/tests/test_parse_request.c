@@ -150,26 +150,30 @@ static const req_case cases[] = {
     { L, IN("GET /a\\b HTTP/1.1\r\n\r\n"), ERR(BAD_TARGET, "\\") },
     { L, IN("GET /a#frag HTTP/1.1\r\n\r\n"), ERR(URI_FRAGMENT, "#") },
     { L, IN("GET  / HTTP/1.1\r\n\r\n"), ERR_OFF(BAD_TARGET, 4) },
+    { L, IN("GET /a%zz HTTP/1.1\r\n\r\n"), ERR(BAD_PERCENT, "%") },
+    { L, IN("GET /a%2 HTTP/1.1\r\n\r\n"), ERR(BAD_PERCENT, "%") },
+    { L, IN("GET /a?b=%4 HTTP/1.1\r\n\r\n"), ERR(BAD_PERCENT, "%") },
     { L, IN("GET /\0 HTTP/1.1\r\n\r\n"), ERR_NUL },
     /* ---- version */
-    { L, IN("GET / HTTP/1.2\r\n\r\n"), ERR_ANY(UNSUPPORTED_VERSION) },
-    { L, IN("GET / HTTP/2.0\r\n\r\n"), ERR_ANY(UNSUPPORTED_VERSION) },
-    { L, IN("GET / HTTP/0.9\r\n\r\n"), ERR_ANY(UNSUPPORTED_VERSION) },
-    { L, IN("GET / HTTP/9.9\r\n\r\n"), ERR_ANY(UNSUPPORTED_VERSION) },
-    { L, IN("GET / HTTP/1.10\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / HTTP/1\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / HTTP/11\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / HTTP/1,1\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / http/1.1\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / HTTPS/1.1\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / HTTP/a.1\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / HTTP/1.a\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / HTTP/1.1 \r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("GET / \r\n\r\n"), ERR_ANY(BAD_VERSION) },
+    { L, IN("GET / HTTP/1.2\r\n\r\n"), ERR_OFF(UNSUPPORTED_VERSION, 6) },
+    { L, IN("GET / HTTP/2.0\r\n\r\n"), ERR_OFF(UNSUPPORTED_VERSION, 6) },
+    { L, IN("GET / HTTP/0.9\r\n\r\n"), ERR_OFF(UNSUPPORTED_VERSION, 6) },
+    { L, IN("GET / HTTP/9.9\r\n\r\n"), ERR_OFF(UNSUPPORTED_VERSION, 6) },
+    { L, IN("\r\nGET / HTTP/1.2\r\n\r\n"), ERR_OFF(UNSUPPORTED_VERSION, 8) },
+    { L, IN("GET / HTTP/1.10\r\n\r\n"), ERR(BAD_VERSION, "0\r") },
+    { L, IN("GET / HTTP/1\r\n\r\n"), ERR(BAD_VERSION, "\r") },
+    { L, IN("GET / HTTP/11\r\n\r\n"), ERR_OFF(BAD_VERSION, 12) },
+    { L, IN("GET / HTTP/1,1\r\n\r\n"), ERR(BAD_VERSION, ",") },
+    { L, IN("GET / http/1.1\r\n\r\n"), ERR_OFF(BAD_VERSION, 6) },
+    { L, IN("GET / HTTPS/1.1\r\n\r\n"), ERR_OFF(BAD_VERSION, 10) },
+    { L, IN("GET / HTTP/a.1\r\n\r\n"), ERR_OFF(BAD_VERSION, 11) },
+    { L, IN("GET / HTTP/1.a\r\n\r\n"), ERR_OFF(BAD_VERSION, 13) },
+    { L, IN("GET / HTTP/1.1 \r\n\r\n"), ERR_OFF(BAD_VERSION, 14) },
+    { L, IN("GET / \r\n\r\n"), ERR_OFF(BAD_VERSION, 6) },
     { L, IN("GET / HTTP/1.1\0\r\n\r\n"), ERR_NUL },
     /* ---- request line shape */
-    { L, IN("GET /\r\n\r\n"), ERR_ANY(BAD_REQUEST_LINE) },
-    { L, IN("GET\r\n\r\n"), ERR_ANY(BAD_REQUEST_LINE) },
+    { L, IN("GET /\r\n\r\n"), ERR_OFF(BAD_REQUEST_LINE, 5) },
+    { L, IN("GET\r\n\r\n"), ERR_OFF(BAD_REQUEST_LINE, 3) },
     { L, IN("GET / HTTP/1.1\rHost: a\r\n\r\n"), ERR(BARE_CR, "\rH") },
     { L, IN("GET / HTTP/1.1\r\r\n\r\n"), ERR(BARE_CR, "\r\r") },
     { L, IN("\rGET / HTTP/1.1\r\n\r\n"), ERR_OFF(BARE_CR, 0) },
@@ -217,6 +221,8 @@ static const req_case cases[] = {
     { L, IN("GET / HTTP/1.1\r\nX: a\rb\r\n\r\n"), LEN(BARE_LF | FOLD), ERR(BARE_CR, "\rb") },
     { L, IN("GET / HTTP/1.1\r\nX: a\0\r\n\r\n"), LEN(BARE_LF | FOLD), ERR_NUL },
     { L, IN("GET / HTTP/1.1\nHost : a\n\n"), LEN(BARE_LF), ERR(WS_BEFORE_COLON, " :") },
+    /* whitespace before the first field line is never a fold */
+    { L, IN("GET / HTTP/1.1\r\n Host: a\r\n\r\n"), LEN(FOLD), ERR(OBS_FOLD, " Host") },
 };
 
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -494,6 +500,7 @@ START_TEST(head_limit)
     ck_assert_uint_eq(n, len);
     cfg.limits.max_head = len - 1;
     ck_assert_int_eq(zh_parse_request_head(buf, len, &cfg, &h, &n), ZH_E_HEAD_TOO_LARGE);
+    ck_assert_uint_eq(h.error_offset, len - 1);
     guard_free(buf, len);
     /* Refused before the head ends: fields keep coming. */
     len = 16;
@@ -504,6 +511,7 @@ START_TEST(head_limit)
     buf = guard_copy(req, len);
     cfg.limits.max_head = 200;
     ck_assert_int_eq(zh_parse_request_head(buf, len, &cfg, &h, &n), ZH_E_HEAD_TOO_LARGE);
+    ck_assert_uint_eq(h.error_offset, 200);
     guard_free(buf, len);
 }
 END_TEST

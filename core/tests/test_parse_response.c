@@ -78,17 +78,22 @@ static const resp_case cases[] = {
     { L, IN("HTTP/1.1 200 OK\r\nA: b\r\n"), MORE },
     { L, IN("HTTP/1.1 200 OK\r\nA: b\r\n\r"), MORE },
     /* ---- status code */
-    { L, IN("HTTP/1.1 099 x\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 000 x\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 600 x\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 999 x\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 20 OK\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 2000 OK\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 20a OK\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 2OO OK\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 -20 OK\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1  200 OK\r\n\r\n"), ERR_ANY(BAD_STATUS) },
-    { L, IN("HTTP/1.1 \r\n\r\n"), ERR_ANY(BAD_STATUS) },
+    { L, IN("HTTP/1.1 099 x\r\n\r\n"), ERR_OFF(BAD_STATUS, 9) },
+    { L, IN("HTTP/1.1 000 x\r\n\r\n"), ERR_OFF(BAD_STATUS, 9) },
+    { L, IN("HTTP/1.1 600 x\r\n\r\n"), ERR_OFF(BAD_STATUS, 9) },
+    { L, IN("HTTP/1.1 999 x\r\n\r\n"), ERR_OFF(BAD_STATUS, 9) },
+    { L, IN("HTTP/1.1 20 OK\r\n\r\n"), ERR_OFF(BAD_STATUS, 11) },
+    { L, IN("HTTP/1.1 2000 OK\r\n\r\n"), ERR_OFF(BAD_STATUS, 12) },
+    { L, IN("HTTP/1.1 20a OK\r\n\r\n"), ERR_OFF(BAD_STATUS, 11) },
+    { L, IN("HTTP/1.1 2OO OK\r\n\r\n"), ERR_OFF(BAD_STATUS, 10) },
+    { L, IN("HTTP/1.1 -20 OK\r\n\r\n"), ERR_OFF(BAD_STATUS, 9) },
+    { L, IN("HTTP/1.1  200 OK\r\n\r\n"), ERR_OFF(BAD_STATUS, 9) },
+    { L, IN("HTTP/1.1 \r\n\r\n"), ERR_OFF(BAD_STATUS, 9) },
+    /* ---- status line shape: SP after the version and after the code (§4) */
+    { L, IN("HTTP/1.1x200 OK\r\n\r\n"), ERR_OFF(BAD_STATUS_LINE, 8) },
+    { L, IN("HTTP/1.1\t200 OK\r\n\r\n"), ERR_OFF(BAD_STATUS_LINE, 8) },
+    { L, IN("HTTP/1.1 200\r\n\r\n"), ERR_OFF(BAD_STATUS_LINE, 12) },
+    { L, IN("HTTP/1.1 200\tOK\r\n\r\n"), ERR_OFF(BAD_STATUS_LINE, 12) },
     /* ---- reason phrase */
     { L, IN("HTTP/1.1 200 O\x01K\r\n\r\n"), ERR(BAD_REASON, "\x01") },
     { L, IN("HTTP/1.1 200 OK\x7f\r\n\r\n"), ERR(BAD_REASON, "\x7f") },
@@ -96,14 +101,14 @@ static const resp_case cases[] = {
     { L, IN("HTTP/1.1 200 O\0K\r\n\r\n"), ERR_NUL },
     { L, IN("HTTP/1.1 200 OK\rX\r\n\r\n"), ERR(BARE_CR, "\rX") },
     /* ---- version */
-    { L, IN("HTTP/1.2 200 OK\r\n\r\n"), ERR_ANY(UNSUPPORTED_VERSION) },
-    { L, IN("HTTP/2.0 200 OK\r\n\r\n"), ERR_ANY(UNSUPPORTED_VERSION) },
+    { L, IN("HTTP/1.2 200 OK\r\n\r\n"), ERR_OFF(UNSUPPORTED_VERSION, 0) },
+    { L, IN("HTTP/2.0 200 OK\r\n\r\n"), ERR_OFF(UNSUPPORTED_VERSION, 0) },
     { L, IN("HTTP/0.9 200 OK\r\n\r\n"), ERR_ANY(UNSUPPORTED_VERSION) },
-    { L, IN("HTTP/2 200 OK\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("http/1.1 200 OK\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("ICY 200 OK\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("HTTP/1.x 200 OK\r\n\r\n"), ERR_ANY(BAD_VERSION) },
-    { L, IN("HTTP/11 200 OK\r\n\r\n"), ERR_ANY(BAD_VERSION) },
+    { L, IN("HTTP/2 200 OK\r\n\r\n"), ERR_OFF(BAD_VERSION, 6) },
+    { L, IN("http/1.1 200 OK\r\n\r\n"), ERR_OFF(BAD_VERSION, 0) },
+    { L, IN("ICY 200 OK\r\n\r\n"), ERR_OFF(BAD_VERSION, 0) },
+    { L, IN("HTTP/1.x 200 OK\r\n\r\n"), ERR_OFF(BAD_VERSION, 7) },
+    { L, IN("HTTP/11 200 OK\r\n\r\n"), ERR_OFF(BAD_VERSION, 6) },
     { L, IN("HTTP/1.1\0 200 OK\r\n\r\n"), ERR_NUL },
     /* ---- line endings */
     { L, IN("HTTP/1.1 200 OK\n\r\n"), ERR(BARE_LF, "\n\r") },
@@ -287,6 +292,7 @@ START_TEST(response_head_limit)
     ck_assert_int_eq(zh_parse_response_head(buf, len, &cfg, &h, &n), ZH_OK);
     cfg.limits.max_head = len - 1;
     ck_assert_int_eq(zh_parse_response_head(buf, len, &cfg, &h, &n), ZH_E_HEAD_TOO_LARGE);
+    ck_assert_uint_eq(h.error_offset, len - 1);
     guard_free(buf, len);
 }
 END_TEST

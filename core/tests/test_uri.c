@@ -81,6 +81,8 @@ static const uri_case targets[] = {
     { L, T("example.com:65536", "CONNECT"), ERR(BAD_PORT) },
     { L, T("example.com:x", "CONNECT"), ERR(BAD_PORT) },
     { L, T("user@example.com:443", "CONNECT"), ERR(BAD_HOST) },
+    { L, T("example.com", "CONNECT"), ERR(BAD_PORT) },
+    { L, T("example.com:", "CONNECT"), ERR(BAD_PORT) },
     { L, T("example.com:443", "GET"), ERR(BAD_TARGET) },
     { L, T("/", "CONNECT"), ERR(BAD_TARGET) },
     { L, T("*", "CONNECT"), ERR(BAD_TARGET) },
@@ -208,6 +210,9 @@ static const uri_case urls[] = {
     { L, T("http://", NULL), ERR(BAD_HOST) },
     { L, T("http://[::1/", NULL), ERR(BAD_HOST) },
     { L, T("http://a/%zz", NULL), ERR(BAD_PERCENT) },
+    /* a fragment is never sent (RFC 9110 §4.2.1): dropped from client URLs */
+    { L, T("http://a/p?q#frag", NULL), ABS("http", "a", "", 0, "/p", "q") },
+    { L, T("HTTP://a/", NULL), ABS("HTTP", "a", "", 0, "/", "") },
 };
 
 #define NURLS ((int)(sizeof(urls) / sizeof(urls[0])))
