@@ -95,6 +95,8 @@ static const ck_case cases[] = {
     { L, IN("+5\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_SIZE) },
     { L, IN("0x5\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_SIZE) },
     { L, IN(" 5\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_SIZE) },
+    { L, IN("5 \r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_SIZE) },
+    { L, IN("5 5\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_SIZE) },
     { L, IN(";a\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_SIZE) },
     { L, IN("5\r\nhello\r\nz\r\n\r\n"), ERR(BAD_CHUNK_SIZE) },
     { L, IN("5\0\r\nhello\r\n0\r\n\r\n"), ERR2(NUL, BAD_CHUNK_SIZE) },
@@ -119,6 +121,10 @@ static const ck_case cases[] = {
     { L, IN("5;a=\"x\"y\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_EXT) },
     { L, IN("5;a=\"\\\x01\"\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_EXT) },
     { L, IN("5;a;;b\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_EXT) },
+    { L, IN("5;a b\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_EXT) },
+    { L, IN("5;a=b c=d\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_EXT) },
+    { L, IN("5;a=\"x\x7f\"\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_EXT) },
+    { L, IN("5;a=\"x\\\x7f\"\r\nhello\r\n0\r\n\r\n"), ERR(BAD_CHUNK_EXT) },
     /* ---- trailers: the field rules */
     { L, IN("0\r\nX : 1\r\n\r\n"), ERR(WS_BEFORE_COLON) },
     { L, IN("0\r\nX(: 1\r\n\r\n"), ERR(BAD_FIELD_NAME) },
@@ -129,6 +135,11 @@ static const ck_case cases[] = {
     { L, IN("0\r\nX: 1\ry\r\n\r\n"), ERR(BARE_CR) },
     { L, IN("0\r\nX: 1\0\r\n\r\n"), ERR(NUL) },
     { L, IN("0\r\nX: 1\n\r\n"), ERR(BARE_LF) },
+    { L, IN("0\r\n\0X: 1\r\n\r\n"), ERR(NUL) },
+    { L, IN("0\r\nX\0: 1\r\n\r\n"), ERR(NUL) },
+    { L, IN("0\r\n X: 1\r\n\r\n"), ERR(OBS_FOLD) },
+    { L, IN("0\r\n X: 1\r\n\r\n"), .lenient = ZH_LENIENT_OBS_FOLD, ERR(OBS_FOLD) },
+    { L, IN("0\r\nX: 1\r\n y\r\n\r\n"), .lenient = ZH_LENIENT_OBS_FOLD, OK("") },
 };
 
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))

@@ -88,6 +88,11 @@ static const fr_case cases[] = {
     { L, RQ(1, "Transfer-Encoding: foo, chunked\n"), ERR(UNKNOWN_TRANSFER_CODING) },
     { L, RQ(1, "Transfer-Encoding: chunkedx\n"), ERR(UNKNOWN_TRANSFER_CODING) },
     { L, RQ(1, "Transfer-Encoding: \n"), ERR(BAD_TRANSFER_ENCODING) },
+    { L, RQ(1, "Transfer-Encoding: chunked;q=1\n"), ERR(BAD_TRANSFER_ENCODING) },
+    { L, RQ(1, "Transfer-Encoding: chunked x\n"), ERR(BAD_TRANSFER_ENCODING) },
+    /* empty list elements are ignored (RFC 9110 §5.6.1) */
+    { L, RQ(1, "Transfer-Encoding: , chunked\n"), CHUNKED },
+    { L, RQ(1, "Transfer-Encoding: chunked ,\n"), CHUNKED },
     { L, RQ(1, "Transfer-Encoding: gz@p, chunked\n"), ERR(BAD_TRANSFER_ENCODING) },
     { L, RQ(0, "Transfer-Encoding: chunked\n"), ERR(TE_IN_HTTP10) },
     { L, RQ(1, "Content-Length: 5\nTransfer-Encoding: chunked\n"), ERR(CL_AND_TE) },

@@ -54,6 +54,11 @@ static const uri_case targets[] = {
     { L, T("/\xc3\xa9", "GET"), ERR(BAD_TARGET) },
     { L, T("", "GET"), ERR(BAD_TARGET) },
     { L, T("?a", "GET"), ERR(BAD_TARGET) },
+    { L, T("/a[1]", "GET"), ERR(BAD_TARGET) },
+    { L, T("/a?b]", "GET"), ERR(BAD_TARGET) },
+    { L, T("http://h/[x]", "GET"), ERR(BAD_TARGET) },
+    { L, T("http:/h/", "GET"), ERR(BAD_TARGET) },
+    { L, T("http//h/", "GET"), ERR(BAD_TARGET) },
     /* absolute-form */
     { L, T("http://example.com/p?q", "GET"), ABS("http", "example.com", "", 0, "/p", "q") },
     { L, T("http://example.com:8080/p?q", "GET"), ABS("http", "example.com", "8080", 8080, "/p", "q") },
@@ -208,6 +213,7 @@ static const uri_case urls[] = {
     { L, T("http://u:p@example.com/", NULL), ERR(BAD_HOST) },
     { L, T("http:///path", NULL), ERR(BAD_HOST) },
     { L, T("http://", NULL), ERR(BAD_HOST) },
+    { L, T("http:/a/", NULL), ERR(BAD_SCHEME) },
     { L, T("http://[::1/", NULL), ERR(BAD_HOST) },
     { L, T("http://a/%zz", NULL), ERR(BAD_PERCENT) },
     /* a fragment is never sent (RFC 9110 §4.2.1): dropped from client URLs */
@@ -279,6 +285,9 @@ static const auth_case auths[] = {
     { __LINE__, "::1", ZH_E_BAD_HOST, NULL, false, 0 },
     { __LINE__, "[::1]x", ZH_E_BAD_HOST, NULL, false, 0 },
     { __LINE__, "[zz::1]", ZH_E_BAD_HOST, NULL, false, 0 },
+    { __LINE__, "[]", ZH_E_BAD_HOST, NULL, false, 0 },
+    { __LINE__, "[:]", ZH_E_BAD_HOST, NULL, false, 0 },
+    { __LINE__, "[::]", ZH_OK, "[::]", false, 0 },
 };
 
 #define NAUTHS ((int)(sizeof(auths) / sizeof(auths[0])))
