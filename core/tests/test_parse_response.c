@@ -297,6 +297,42 @@ START_TEST(response_head_limit)
 }
 END_TEST
 
+/* Every byte value inside a long reason phrase, at positions across the scan
+ * blocks, scalar and SIMD: VCHAR, SP, HTAB and obs-text are reason bytes. */
+START_TEST(reason_every_byte)
+{
+    enum { RUN = 80 };
+    static const size_t at[] = { 0, 1, 15, 16, 31, 32, 47, 63, 79 };
+    char resp[128];
+    zh_field fields[2];
+    zh_response_head h = { .fields = fields, .fields_cap = 2 };
+    zh_parse_config cfg = pt_cfg(0, _i != 0);
+    for (int c = 0; c < 256; c++) {
+        for (size_t a = 0; a < sizeof at / sizeof at[0]; a++) {
+            size_t k = at[a];
+            memcpy(resp, "HTTP/1.1 200 ", 13);
+            memset(resp + 13, 'r', RUN);
+            resp[13 + k] = (char)c;
+            memcpy(resp + 13 + RUN, "\r\n\r\n", 4);
+            size_t len = 13 + RUN + 4, n;
+            zh_err want = c == 0                                    ? ZH_E_NUL
+                          : c == '\r'                               ? ZH_E_BARE_CR
+                          : c == '\n'                               ? ZH_E_BARE_LF
+                          : (c == '\t' || (c >= 0x20 && c != 0x7f)) ? ZH_OK
+                                                                    : ZH_E_BAD_REASON;
+            char *buf = guard_copy(resp, len);
+            zh_err e = zh_parse_response_head(buf, len, &cfg, &h, &n);
+            ck_assert_msg(e == want, "0x%02x at %zu: %s, want %s", c, k, zh_error_name(e), zh_error_name(want));
+            if (e == ZH_OK)
+                ck_assert_uint_eq(h.reason.len, RUN);
+            else
+                ck_assert_uint_eq(h.error_offset, 13 + k);
+            guard_free(buf, len);
+        }
+    }
+}
+END_TEST
+
 static Suite *response_suite(void)
 {
     Suite *s = suite_create("parse_response");
@@ -305,6 +341,7 @@ static Suite *response_suite(void)
     tcase_add_loop_test(tc, response_table, 0, NCASES);
     tcase_add_test(tc, table_size);
     tcase_add_test(tc, every_status_code);
+    tcase_add_loop_test(tc, reason_every_byte, 0, 2);
     suite_add_tcase(s, tc);
     tc = tcase_create("limits");
     tcase_add_loop_test(tc, response_field_capacity, 0, 2);
