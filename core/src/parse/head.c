@@ -52,17 +52,29 @@ static zh_err stray_byte(char c, zh_err otherwise)
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
+/* start + max without wrapping: a limit of SIZE_MAX means "no limit". */
+static size_t sat_add(size_t start, size_t max)
+{
+    return max > SIZE_MAX - start ? SIZE_MAX : start + max;
+}
+
 /* HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3), at p[i..). Reads at
  * most 8 bytes; ZH_INCOMPLETE with *err_at = n when the window ends first (the
  * caller knows whether that is a limit or a need for more bytes). */
-static zh_err parse_version(const char *p, size_t i, size_t n, int *minor, bool *supported,
-                            size_t *err_at)
+static inline zh_err parse_version(const char *p, size_t i, size_t n, int *minor,
+                                   bool *supported, size_t *err_at)
 {
     static const char shape[] = "HTTP/0.0";
-    if (n - i >= 8 && memcmp(p + i, "HTTP/1.", 7) == 0 && (p[i + 7] == '1' || p[i + 7] == '0')) {
-        *minor = p[i + 7] - '0'; /* the common case in one compare */
-        *supported = true;
-        return ZH_OK;
+    if (n - i >= 8) { /* the common case: one 8-byte compare */
+        uint64_t v, v11, v10;
+        memcpy(&v, p + i, 8);
+        memcpy(&v11, "HTTP/1.1", 8);
+        memcpy(&v10, "HTTP/1.0", 8);
+        if (v == v11 || v == v10) {
+            *minor = v == v11;
+            *supported = true;
+            return ZH_OK;
+        }
     }
     for (size_t k = 0; k < 8; k++) {
         if (i + k >= n) {
@@ -103,31 +115,24 @@ static zh_err parse_version(const char *p, size_t i, size_t n, int *minor, bool 
 #undef SCAN_TOKEN
 #endif
 
+static inline zh_err field_lines(const char *p, size_t pos, size_t n, size_t len,
+                                 const zh_parse_config *cfg, bool scalar, zh_field *fields,
+                                 size_t cap, size_t *num, size_t *end, size_t *err_at)
+{
+#ifdef ZH_SCAN_SIMD
+    if (!scalar)
+        return field_lines_simd(p, pos, n, len, cfg, fields, cap, num, end, err_at);
+#endif
+    (void)scalar;
+    return field_lines_portable(p, pos, n, len, cfg, fields, cap, num, end, err_at);
+}
+
 zh_err zh__parse_field_lines(const char *p, size_t pos, size_t n, size_t len,
                              const zh_parse_config *cfg, zh_field *fields, size_t cap,
                              size_t *num, size_t *end, size_t *err_at)
 {
-#ifdef ZH_SCAN_SIMD
-    if (!zh__scan_scalar(cfg->force_scalar))
-        return field_lines_simd(p, pos, n, len, cfg, fields, cap, num, end, err_at);
-#endif
-    return field_lines_portable(p, pos, n, len, cfg, fields, cap, num, end, err_at);
-}
-
-/* Percent-escapes in an origin-form target must be '%' HEXDIG HEXDIG. */
-static bool escapes_valid(const char *p, size_t start, size_t end, size_t *bad)
-{
-    const char *s = memchr(p + start, '%', end - start);
-    while (s) {
-        size_t at = (size_t)(s - p);
-        if (at + 2 >= end || !zh__is((unsigned char)p[at + 1], ZH_CC_HEX) ||
-            !zh__is((unsigned char)p[at + 2], ZH_CC_HEX)) {
-            *bad = at;
-            return false;
-        }
-        s = memchr(p + at + 3, '%', end - at - 3);
-    }
-    return true;
+    return field_lines(p, pos, n, len, cfg, zh__scan_scalar(cfg->force_scalar), fields, cap,
+                       num, end, err_at);
 }
 
 zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config *cfg,
@@ -152,11 +157,12 @@ zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config 
     }
 
     const size_t line = pos;
-    const size_t ln = min_size(n, line + cfg->limits.max_request_line + 1);
+    const size_t lim = sat_add(line, cfg->limits.max_request_line);
+    const size_t ln = min_size(n, sat_add(lim, 1));
 #define LINE_OUT(at)                                                                               \
     do {                                                                                           \
-        if ((at) >= line + cfg->limits.max_request_line + 1) {                                     \
-            err_at = line + cfg->limits.max_request_line;                                          \
+        if ((at) > lim) {                                                                          \
+            err_at = lim;                                                                          \
             e = ZH_E_REQUEST_LINE_TOO_LONG;                                                        \
         } else {                                                                                   \
             err_at = (at);                                                                         \
@@ -179,11 +185,25 @@ zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config 
     }
     h->method = (zh_slice){ buf + line, i - line };
 
-    /* request-target SP (§3.2) */
+    /* request-target SP (§3.2); each '%' must start "%" HEXDIG HEXDIG */
     size_t t = ++i;
-    i = zh__scan_target(buf, i, ln, scalar);
-    if (i >= ln)
-        LINE_OUT(i);
+    for (;;) {
+        i = zh__scan_target(buf, i, ln, scalar);
+        if (i >= ln)
+            LINE_OUT(i);
+        if (buf[i] != '%')
+            break;
+        for (size_t k = 1; k <= 2; k++) {
+            if (i + k >= ln)
+                LINE_OUT(i + k);
+            if (!zh__is((unsigned char)buf[i + k], ZH_CC_HEX)) {
+                err_at = i;
+                e = ZH_E_BAD_PERCENT;
+                goto fail;
+            }
+        }
+        i += 3;
+    }
     if (buf[i] != ' ' || i == t) {
         err_at = i;
         if (buf[i] == '#')
@@ -195,12 +215,6 @@ zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config 
         goto fail;
     }
     h->target = (zh_slice){ buf + t, i - t };
-    size_t bad;
-    if (!escapes_valid(buf, t, i, &bad)) {
-        err_at = bad;
-        e = ZH_E_BAD_PERCENT;
-        goto fail;
-    }
 
     /* HTTP-version CRLF (§2.3) */
     i++;
@@ -233,8 +247,7 @@ zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config 
 
     /* The target's form follows from its first byte and the method (§3.2). The
      * common origin-form was fully checked by the scan above. */
-    static const zh_slice connect = { "CONNECT", 7 };
-    if (buf[t] == '/' && !zh_slice_eq(h->method, connect)) {
+    if (buf[t] == '/' && !(h->method.len == 7 && memcmp(h->method.ptr, "CONNECT", 7) == 0)) {
         h->form = ZH_FORM_ORIGIN;
     } else {
         zh_uri uri;
@@ -247,8 +260,8 @@ zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config 
     }
 
     size_t nf = 0;
-    e = zh__parse_field_lines(buf, pos, n, len, cfg, h->fields, h->fields_cap, &nf, consumed,
-                              &err_at);
+    e = field_lines(buf, pos, n, len, cfg, scalar, h->fields, h->fields_cap, &nf, consumed,
+                    &err_at);
     if (e != ZH_OK)
         goto fail;
     h->num_fields = nf;
@@ -268,7 +281,8 @@ zh_err zh_parse_response_head(const char *buf, size_t len, const zh_parse_config
         cfg = &default_config;
     const size_t max_head = cfg->limits.max_head;
     const size_t n = min_size(len, max_head);
-    const size_t ln = min_size(n, cfg->limits.max_request_line + 1);
+    const size_t lim = cfg->limits.max_request_line;
+    const size_t ln = min_size(n, sat_add(lim, 1));
     const bool scalar = zh__scan_scalar(cfg->force_scalar);
     size_t err_at = 0, pos = 0, i;
     bool supported;
@@ -279,8 +293,8 @@ zh_err zh_parse_response_head(const char *buf, size_t len, const zh_parse_config
 
 #define LINE_OUT(at)                                                                               \
     do {                                                                                           \
-        if ((at) >= cfg->limits.max_request_line + 1) {                                            \
-            err_at = cfg->limits.max_request_line;                                                 \
+        if ((at) > lim) {                                                                          \
+            err_at = lim;                                                                          \
             e = ZH_E_REQUEST_LINE_TOO_LONG;                                                        \
         } else {                                                                                   \
             err_at = (at);                                                                         \
@@ -350,8 +364,8 @@ zh_err zh_parse_response_head(const char *buf, size_t len, const zh_parse_config
     h->reason = (zh_slice){ buf + r, i - r };
 
     size_t nf = 0;
-    e = zh__parse_field_lines(buf, pos, n, len, cfg, h->fields, h->fields_cap, &nf, consumed,
-                              &err_at);
+    e = field_lines(buf, pos, n, len, cfg, scalar, h->fields, h->fields_cap, &nf, consumed,
+                    &err_at);
     if (e != ZH_OK)
         goto fail;
     h->num_fields = nf;

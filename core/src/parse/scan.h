@@ -28,12 +28,14 @@
  * CPU lacks AVX2. Ask once per parse call. */
 bool zh__scan_scalar(bool forced);
 
-/* Dispatching scans for code outside the hot loops and for tests. */
+/* Dispatching scans for code outside the hot loops and for tests.
+ * zh__scan_target stops at '%' too (ZH_CC_TARGET_PLAIN), so the caller checks
+ * each escape where it stands instead of in a second pass. */
 size_t zh__scan_value(const char *p, size_t i, size_t n, bool scalar);
 size_t zh__scan_target(const char *p, size_t i, size_t n, bool scalar);
 size_t zh__scan_token(const char *p, size_t i, size_t n, bool scalar);
 
-/* The pshufb rows of the token and target classes: bit hi of row[lo] is set when
+/* The pshufb rows of the token and plain-target classes: bit hi of row[lo] is set when
  * byte hi<<4|lo is in the class (bytes >= 0x80 never are). test_scan checks them
  * against chars.c. */
 extern const unsigned char zh__token_rows[16];

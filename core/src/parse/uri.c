@@ -59,8 +59,12 @@ zh_err zh_parse_authority(zh_slice a, zh_slice *host, uint16_t *port, bool *has_
             return ZH_E_BAD_HOST;
         i++;
     } else {
-        while (i < a.len && zh__is((unsigned char)a.ptr[i], ZH_CC_REGNAME))
+        while (i < a.len && zh__is((unsigned char)a.ptr[i], ZH_CC_REGNAME)) {
+            if (a.ptr[i] == '%' && (a.len - i < 3 || !zh__is((unsigned char)a.ptr[i + 1], ZH_CC_HEX) ||
+                                    !zh__is((unsigned char)a.ptr[i + 2], ZH_CC_HEX)))
+                return ZH_E_BAD_HOST; /* reg-name escapes are "%" HEXDIG HEXDIG */
             i++;
+        }
         if (i == 0)
             return ZH_E_BAD_HOST;
     }
