@@ -1,7 +1,10 @@
 #include "ptest.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "guard.h"
 
 zh_parse_config pt_cfg(unsigned lenient, bool force_scalar)
 {
@@ -68,4 +71,32 @@ size_t pt_find(const char *hay, size_t n, const char *needle)
         if (memcmp(hay + i, needle, k) == 0)
             return i;
     return (size_t)-1;
+}
+
+static struct {
+    char *p;
+    size_t n;
+} guarded[256];
+static size_t nguarded;
+
+zh_slice pt_guard_slice(const char *s)
+{
+    size_t n = strlen(s);
+    if (nguarded == sizeof guarded / sizeof guarded[0]) {
+        fprintf(stderr, "pt_guard_slice: too many live copies\n");
+        abort();
+    }
+    char *p = guard_copy(s, n);
+    guarded[nguarded].p = p;
+    guarded[nguarded].n = n;
+    nguarded++;
+    return (zh_slice){ p, n };
+}
+
+void pt_guard_release(void)
+{
+    while (nguarded > 0) {
+        nguarded--;
+        guard_free(guarded[nguarded].p, guarded[nguarded].n);
+    }
 }

@@ -25,6 +25,12 @@ bool pt_slice_within(zh_slice s, const void *buf, size_t len);
 /* A printable C-escaped copy of p[0..n) in out (truncated to cap). */
 const char *pt_escape(const char *p, size_t n, char *out, size_t cap);
 
+/* A slice over a copy of the NUL-terminated s (without its NUL) that ends flush
+ * against an unmapped page; the copy lives until pt_guard_release(). For inputs
+ * that are slices rather than buffers (field tables, names, methods). */
+zh_slice pt_guard_slice(const char *s);
+void pt_guard_release(void);
+
 /* Offset of the first occurrence of needle in hay[0..n), or (size_t)-1. */
 size_t pt_find(const char *hay, size_t n, const char *needle);
 
