@@ -163,11 +163,11 @@ typedef struct zh_framing_input {
 /* THE message body length decision, RFC 9112 §6.3, rules 1-8, plus connection
  * persistence (§9.3: Connection: close/keep-alive, HTTP/1.0 default). Server,
  * client, fuzzers and conformance all use this one function.
- * Requests: no CL/TE -> NONE; TE "chunked" -> CHUNKED; chunked present but not
- * last, or only registered codings ("gzip") -> ZH_E_CHUNKED_NOT_LAST (§6.3 rule
- * 4, answered 400 then close); an unregistered coding ("xchunked") anywhere ->
- * ZH_E_UNKNOWN_TRANSFER_CODING (501, §6.1); "gzip, chunked" -> also 501: zhttp
- * decodes only chunked, and a still-coded body must not reach a handler;
+ * Requests: no CL/TE -> NONE; TE "chunked" -> CHUNKED; chunked not the final
+ * coding ("gzip", "xchunked", "chunked, gzip") -> ZH_E_CHUNKED_NOT_LAST (§6.3
+ * rule 4: 400, then close); chunked last after another coding ("gzip, chunked",
+ * "foo, chunked") -> ZH_E_UNKNOWN_TRANSFER_CODING (501, §6.1: zhttp decodes only
+ * chunked, and a still-coded body must not reach a handler as content);
  * chunked twice -> ZH_E_CHUNKED_TWICE; TE in HTTP/1.0 -> ZH_E_TE_IN_HTTP10; CL and
  * TE -> ZH_E_CL_AND_TE.
  * Responses: HEAD, 1xx, 204, 304, 2xx to CONNECT -> NONE (101 and 2xx to

@@ -118,8 +118,7 @@ struct te_scan {
     size_t count;
     size_t chunked;    /* how many times chunked appears */
     bool chunked_last; /* the last coding is chunked */
-    bool other;        /* a registered coding other than chunked (gzip...) */
-    bool unknown;      /* a coding not in the registry at all */
+    bool other;        /* a coding other than chunked */
     bool malformed;
 };
 
@@ -154,12 +153,7 @@ static int scan_coding(zh_slice el, void *ud)
         te->chunked++;
         te->chunked_last = true;
     } else {
-        /* The codings registered for HTTP/1.1 (RFC 9112 §7, RFC 9110 §8.4.1). */
-        if (name_is(name, "gzip", 4) || name_is(name, "x-gzip", 6) || name_is(name, "deflate", 7) ||
-            name_is(name, "compress", 8) || name_is(name, "x-compress", 10))
-            te->other = true;
-        else
-            te->unknown = true;
+        te->other = true;
         te->chunked_last = false;
     }
     return 0;
@@ -263,15 +257,11 @@ zh_err zh_decide_framing(const zh_framing_input *in, const zh_parse_config *cfg,
             }
             return ZH_OK;
         }
-        /* Rule 4 (request): chunked present but not last leaves the length
-         * unknowable: 400 and close. A coding nobody registered is 501 (RFC 9112
-         * §6.1). A registered one without chunked last is 400 again; with chunked
-         * last it is framed, but zhttp decodes only chunked, and a body still
-         * gzip-coded must not reach a handler as if it were content: 501. */
-        if (te.chunked && !te.chunked_last)
-            return ZH_E_CHUNKED_NOT_LAST;
-        if (te.unknown)
-            return ZH_E_UNKNOWN_TRANSFER_CODING;
+        /* Rule 4 (request): without chunked as the final coding the length
+         * cannot be known: 400, then close (a MUST, whatever the codings are).
+         * With it the message is framed, but zhttp decodes only chunked, and a
+         * body still gzip- or foo-coded must not reach a handler as if it were
+         * content: 501 (RFC 9112 §6.1). */
         if (!te.chunked_last)
             return ZH_E_CHUNKED_NOT_LAST;
         if (te.other)
