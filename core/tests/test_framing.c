@@ -90,6 +90,8 @@ static const fr_case cases[] = {
     { L, RQ(1, "Transfer-Encoding: gzip, chunkedx\n"), ERR(CHUNKED_NOT_LAST) },
     { L, RQ(1, "Transfer-Encoding: \n"), ERR(BAD_TRANSFER_ENCODING) },
     { L, RQ(1, "Transfer-Encoding: chunked;q=1\n"), ERR(BAD_TRANSFER_ENCODING) },
+    { L, RQ(1, "Transfer-Encoding: @\n"), ERR(BAD_TRANSFER_ENCODING) },
+    { L, RQ(1, "Transfer-Encoding: ;chunked\n"), ERR(BAD_TRANSFER_ENCODING) },
     { L, RQ(1, "Transfer-Encoding: chunked x\n"), ERR(BAD_TRANSFER_ENCODING) },
     /* empty list elements are ignored (RFC 9110 §5.6.1) */
     { L, RQ(1, "Transfer-Encoding: , chunked\n"), CHUNKED },

@@ -108,6 +108,12 @@ START_TEST(fields_capacity)
     cfg.limits.max_fields = 2;
     ck_assert_int_eq(zh_parse_fields(buf, len, &cfg, f, 3, &nf, &consumed, &off), ZH_E_TOO_MANY_FIELDS);
     ck_assert_int_eq(zh_parse_fields(buf, len, NULL, f, 3, &nf, &consumed, &off), ZH_OK);
+    cfg = pt_cfg(0, true);
+    cfg.limits.max_head = len;
+    ck_assert_int_eq(zh_parse_fields(buf, len, &cfg, f, 3, &nf, &consumed, &off), ZH_OK);
+    cfg.limits.max_head = len - 1;
+    ck_assert_int_eq(zh_parse_fields(buf, len, &cfg, f, 3, &nf, &consumed, &off), ZH_E_HEAD_TOO_LARGE);
+    ck_assert_uint_eq(off, len - 1);
     guard_free(buf, len);
 }
 END_TEST

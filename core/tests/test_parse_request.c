@@ -115,6 +115,13 @@ static const req_case cases[] = {
     { L, IN("\nGET / HTTP/1.1\r\n" HOST "\r\n"), LEN(BARE_LF), OK("GET", "/", ORIGIN, 1, "Host: a\n") },
     { L, IN("GET / HTTP/1.1\r\nX: a\r\n b\r\n" HOST "\r\n"), LEN(FOLD), OK("GET", "/", ORIGIN, 1, "X: a\r\n b\nHost: a\n") },
     { L, IN("GET / HTTP/1.1\r\nX: a\r\n\tb\r\n c\r\n\r\n"), LEN(FOLD), OK("GET", "/", ORIGIN, 1, "X: a\r\n\tb\r\n c\n") },
+    { L, IN("GET / HTTP/1.1\r\nX:\r\n b\r\n\r\n"), LEN(FOLD), OK("GET", "/", ORIGIN, 1, "X: b\n") },
+    { L, IN("GET / HTTP/1.1\r\nX: a\r\n \t\r\n\r\n"), LEN(FOLD), OK("GET", "/", ORIGIN, 1, "X: a\n") },
+    { L, IN("GET / HTTP/1.1\r\nX: a\r\n b \r\nY: c\r\n\r\n"), LEN(FOLD), OK("GET", "/", ORIGIN, 1, "X: a\r\n b\nY: c\n") },
+    { L, IN("GET / HTTP/1.1\r\nX: a\r\n b\x01\r\n\r\n"), LEN(FOLD), ERR(BAD_FIELD_VALUE, "\x01") },
+    { L, IN("GET / HTTP/1.1\r\nX: a\r\n b\0\r\n\r\n"), LEN(FOLD), ERR_NUL },
+    { L, IN("GET / HTTP/1.1\r\nX: a\r\n b\rc\r\n\r\n"), LEN(FOLD), ERR(BARE_CR, "\rc") },
+    { L, IN("GET / HTTP/1.1\r\nX: a\r\n b"), LEN(FOLD), MORE },
     { L, IN("GET / HTTP/1.1\r\n" HOST "\r\n"), LEN(BARE_LF | FOLD | ZH_LENIENT_CL_TE_RESPONSE | ZH_LENIENT_HOST),
       OK("GET", "/", ORIGIN, 1, "Host: a\n") },
     /* ---- incomplete */
@@ -150,6 +157,11 @@ static const req_case cases[] = {
     { L, IN("GET /a\\b HTTP/1.1\r\n\r\n"), ERR(BAD_TARGET, "\\") },
     { L, IN("GET /a#frag HTTP/1.1\r\n\r\n"), ERR(URI_FRAGMENT, "#") },
     { L, IN("GET  / HTTP/1.1\r\n\r\n"), ERR_OFF(BAD_TARGET, 4) },
+    /* the form must fit the method (RFC 9112 §3.2.3, §3.2.4) */
+    { L, IN("CONNECT / HTTP/1.1\r\n\r\n"), ERR_OFF(BAD_TARGET, 8) },
+    { L, IN("GET example.com:80 HTTP/1.1\r\n\r\n"), ERR_OFF(BAD_TARGET, 4) },
+    { L, IN("GET * HTTP/1.1\r\n\r\n"), ERR_OFF(BAD_TARGET, 4) },
+    { L, IN("CONNECT example.com HTTP/1.1\r\n\r\n"), ERR_ANY(BAD_PORT) },
     { L, IN("GET /a%zz HTTP/1.1\r\n\r\n"), ERR(BAD_PERCENT, "%") },
     { L, IN("GET /a%2 HTTP/1.1\r\n\r\n"), ERR(BAD_PERCENT, "%") },
     { L, IN("GET /a?b=%4 HTTP/1.1\r\n\r\n"), ERR(BAD_PERCENT, "%") },
@@ -469,12 +481,23 @@ START_TEST(field_line_limit)
             ck_assert_uint_eq(h.fields[0].value.len, line - 3);
         guard_free(buf, len);
     }
-    /* Refused before the line ends. */
+    /* Refused before the line ends: in a value, in a name, in a fold. */
     memcpy(req, "GET / HTTP/1.1\r\nX: ", 19);
     memset(req + 19, 'v', 500);
     char *buf = guard_copy(req, 519);
     ck_assert_int_eq(zh_parse_request_head(buf, 519, &cfg, &h, &n), ZH_E_FIELD_LINE_TOO_LONG);
+    ck_assert_uint_eq(h.error_offset, 16 + 64);
     guard_free(buf, 519);
+    memset(req + 16, 'n', 500);
+    buf = guard_copy(req, 516);
+    ck_assert_int_eq(zh_parse_request_head(buf, 516, &cfg, &h, &n), ZH_E_FIELD_LINE_TOO_LONG);
+    guard_free(buf, 516);
+    memcpy(req + 16, "X: a\r\n ", 7);
+    memset(req + 23, 'v', 500);
+    cfg.lenient = ZH_LENIENT_OBS_FOLD;
+    buf = guard_copy(req, 523);
+    ck_assert_int_eq(zh_parse_request_head(buf, 523, &cfg, &h, &n), ZH_E_FIELD_LINE_TOO_LONG);
+    guard_free(buf, 523);
 }
 END_TEST
 

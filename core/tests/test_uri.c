@@ -286,6 +286,8 @@ static const auth_case auths[] = {
     { __LINE__, "[::1]x", ZH_E_BAD_HOST, NULL, false, 0 },
     { __LINE__, "[zz::1]", ZH_E_BAD_HOST, NULL, false, 0 },
     { __LINE__, "[]", ZH_E_BAD_HOST, NULL, false, 0 },
+    { __LINE__, "a%4", ZH_E_BAD_HOST, NULL, false, 0 },
+    { __LINE__, "a%zz.com", ZH_E_BAD_HOST, NULL, false, 0 },
     { __LINE__, "[:]", ZH_E_BAD_HOST, NULL, false, 0 },
     { __LINE__, "[::]", ZH_OK, "[::]", false, 0 },
 };
