@@ -5,20 +5,30 @@
 #include "msg/msg_internal.h"
 
 /* RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "."
- * / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
-bool zh__is_tchar(unsigned char c)
-{
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return true;
-    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
+ * / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA. A table: every field name set by
+ * the user is checked byte by byte. */
+#define T1(c) [c] = 1
+static const unsigned char tchar_table[256] = {
+    T1('!'), T1('#'), T1('$'), T1('%'), T1('&'), T1('\''), T1('*'), T1('+'), T1('-'), T1('.'),
+    T1('^'), T1('_'), T1('`'), T1('|'), T1('~'),
+    T1('0'), T1('1'), T1('2'), T1('3'), T1('4'), T1('5'), T1('6'), T1('7'), T1('8'), T1('9'),
+    T1('A'), T1('B'), T1('C'), T1('D'), T1('E'), T1('F'), T1('G'), T1('H'), T1('I'), T1('J'),
+    T1('K'), T1('L'), T1('M'), T1('N'), T1('O'), T1('P'), T1('Q'), T1('R'), T1('S'), T1('T'),
+    T1('U'), T1('V'), T1('W'), T1('X'), T1('Y'), T1('Z'),
+    T1('a'), T1('b'), T1('c'), T1('d'), T1('e'), T1('f'), T1('g'), T1('h'), T1('i'), T1('j'),
+    T1('k'), T1('l'), T1('m'), T1('n'), T1('o'), T1('p'), T1('q'), T1('r'), T1('s'), T1('t'),
+    T1('u'), T1('v'), T1('w'), T1('x'), T1('y'), T1('z'),
+};
+#undef T1
+
+bool zh__is_tchar(unsigned char c) { return tchar_table[c] != 0; }
 
 bool zh__is_token(zh_slice s)
 {
     if (s.len == 0)
         return false;
     for (size_t i = 0; i < s.len; i++)
-        if (!zh__is_tchar((unsigned char)s.ptr[i]))
+        if (!tchar_table[(unsigned char)s.ptr[i]])
             return false;
     return true;
 }
@@ -138,12 +148,26 @@ bool zh_headers_at(const zh_headers *h, size_t i, zh_slice *name, zh_slice *valu
     return true;
 }
 
-/* Index of the first field named name at or after from, or h->count. */
+/* Index of the first field named name at or after from, or h->count. The
+ * length and the first letter rule most slots out before any comparison. */
 static size_t find_from(const zh_headers *h, zh_slice name, size_t from)
 {
-    for (size_t i = from; i < h->count; i++)
-        if (zh_slice_eq_nocase(slot_name(h, i), name))
+    size_t n = name.len;
+    if (n == 0) {
+        for (size_t i = from; i < h->count; i++)
+            if (h->slots[i].ent.name_len == 0)
+                return i;
+        return h->count;
+    }
+    unsigned char first = (unsigned char)(name.ptr[0] | 0x20);
+    for (size_t i = from; i < h->count; i++) {
+        const zh__hslot *s = &h->slots[i];
+        if (s->ent.name_len != n)
+            continue;
+        const char *p = h->store.ptr + s->ent.name_off;
+        if ((unsigned char)(p[0] | 0x20) == first && zh__nocase_eq(p, name.ptr, n))
             return i;
+    }
     return h->count;
 }
 
@@ -181,22 +205,28 @@ static bool in_store(const zh_headers *h, zh_slice s)
  * of the store itself: it is re-pointed after the store grows. */
 static zh_err put_pair(zh_headers *h, zh_slice name, zh_slice value, size_t *noff, size_t *voff)
 {
-    size_t mark = h->store.len;
-    bool n_in = in_store(h, name), v_in = in_store(h, value);
-    size_t n_at = n_in ? (size_t)(name.ptr - h->store.ptr) : 0;
-    size_t v_at = v_in ? (size_t)(value.ptr - h->store.ptr) : 0;
-    zh_err e = zh_buf_reserve(&h->store, name.len + value.len);
-    if (n_in)
-        name.ptr = h->store.ptr + n_at;
-    if (v_in)
-        value.ptr = h->store.ptr + v_at;
-    if (e == ZH_OK)
-        e = zh__store_put(h, name, noff);
-    if (e == ZH_OK)
-        e = zh__store_put(h, value, voff);
-    if (e != ZH_OK)
-        h->store.len = mark;
-    return e;
+    size_t need = name.len + value.len;
+    if (h->store.cap - h->store.len < need) {
+        bool n_in = in_store(h, name), v_in = in_store(h, value);
+        size_t n_at = n_in ? (size_t)(name.ptr - h->store.ptr) : 0;
+        size_t v_at = v_in ? (size_t)(value.ptr - h->store.ptr) : 0;
+        zh_err e = zh_buf_reserve(&h->store, need);
+        if (e != ZH_OK)
+            return e;
+        if (n_in)
+            name.ptr = h->store.ptr + n_at;
+        if (v_in)
+            value.ptr = h->store.ptr + v_at;
+    }
+    /* Room is reserved: the store does not move below, so slices of it stay good. */
+    char *dst = h->store.ptr + h->store.len;
+    *noff = h->store.len;
+    memcpy(dst, name.ptr, name.len);
+    *voff = h->store.len + name.len;
+    if (value.len)
+        memcpy(dst + name.len, value.ptr, value.len);
+    h->store.len += need;
+    return ZH_OK;
 }
 
 zh_err zh_headers_add(zh_headers *h, zh_slice name, zh_slice value)

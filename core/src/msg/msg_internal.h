@@ -2,6 +2,8 @@
 #ifndef ZH_MSG_INTERNAL_H
 #define ZH_MSG_INTERNAL_H
 
+#include <string.h>
+
 #include "zhttp/msg.h"
 
 /* Parse phases (zh__parse_state.phase). */
@@ -20,6 +22,38 @@ enum {
     ZH__WIRE_CHUNKED,     /* streamed, chunked coding */
     ZH__WIRE_CLOSE,       /* streamed, delimited by closing the connection */
 };
+
+/* ASCII case-insensitive equality of a[0..n) and b[0..n): eight bytes at a
+ * time while they are equal as they are (the usual case: a name spelled as
+ * registered), byte by byte otherwise. Header names are short; this runs in
+ * every lookup and in serialization, so it is inline. */
+static inline bool zh__nocase_eq(const char *a, const char *b, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char ca = (unsigned char)a[i], cb = (unsigned char)b[i];
+        if (ca == cb)
+            continue;
+        ca |= 0x20;
+        if (ca != (cb | 0x20) || ca < 'a' || ca > 'z')
+            return false;
+    }
+    return true;
+}
+
+/* name equals the literal lit of length n, ignoring ASCII case. */
+static inline bool zh__name_is(zh_slice name, const char *lit, size_t n)
+{
+    return name.len == n && zh__nocase_eq(name.ptr, lit, n);
+}
+#define ZH__NAME_IS(name, lit) zh__name_is((name), (lit), sizeof(lit) - 1)
 
 /* tchar (RFC 9110 §5.6.2). */
 bool zh__is_tchar(unsigned char c);
@@ -43,6 +77,20 @@ void zh__body_dispose(zh__body *b);
 zh_err zh__body_set(zh__body *b, const void *p, size_t n);
 zh_err zh__body_append(zh__body *b, const void *p, size_t n);
 void zh__body_set_writer(zh__body *b, zh_body_writer w, void *ud);
+
+/* zh_response_serialize with two shortcuts for a caller whose defaults are its
+ * own (the server):
+ *   - check_defaults false skips the check that the default values hold only
+ *     field text (the server checked its name once; its Date comes from
+ *     zh_http_date);
+ *   - ok_prefix, when not empty, MUST be exactly the bytes the writer would
+ *     produce for "HTTP/1.1 200 OK\r\n" followed by the Server and Date lines
+ *     of these defaults (each only when its default is not empty); it is
+ *     copied in one piece when the response is an HTTP/1.1 200 with the
+ *     standard reason and the user set neither Server nor Date. */
+zh_err zh__response_serialize(zh_response *resp, zh_slice request_method,
+                              const zh_msg_defaults *defaults, bool check_defaults,
+                              zh_slice ok_prefix, zh_buf *out);
 
 /* Streams the next piece of a body in the given wire mode. */
 zh_err zh__body_pump(zh__body *b, zh__wire_state *w, zh_buf *out, bool *done);

@@ -11,30 +11,25 @@ typedef struct field_scan {
 
 enum skip_kind { KEEP = 0, SKIP_FRAMING, CONNECTION };
 
-static bool name_is(zh_slice name, const char *lit, size_t n)
-{
-    return name.len == n && zh_slice_eq_nocase(name, (zh_slice){ lit, n });
-}
-#define NAME_IS(name, lit) name_is((name), (lit), sizeof(lit) - 1)
-
-/* Classifies one field name for the writer (and records it in *scan). */
+/* Classifies one field name for the writer (and records it in *scan). The
+ * switch on the length rules out nearly every name before any comparison. */
 static enum skip_kind classify(zh_slice name, zh_slice value, field_scan *scan)
 {
     switch (name.len) {
     case 4:
-        if (NAME_IS(name, "Host"))
+        if (ZH__NAME_IS(name, "Host"))
             scan->host = true;
-        else if (NAME_IS(name, "Date"))
+        else if (ZH__NAME_IS(name, "Date"))
             scan->date = true;
         break;
     case 6:
-        if (NAME_IS(name, "Server"))
+        if (ZH__NAME_IS(name, "Server"))
             scan->server = true;
         break;
     case 10:
-        if (NAME_IS(name, "User-Agent")) {
+        if (ZH__NAME_IS(name, "User-Agent")) {
             scan->user_agent = true;
-        } else if (NAME_IS(name, "Connection")) {
+        } else if (ZH__NAME_IS(name, "Connection")) {
             scan->connection = true;
             if (zh_list_has_token(value, ZH_SLICE_LIT("close")))
                 scan->connection_close = true;
@@ -42,21 +37,46 @@ static enum skip_kind classify(zh_slice name, zh_slice value, field_scan *scan)
         }
         break;
     case 12:
-        if (NAME_IS(name, "Content-Type"))
+        if (ZH__NAME_IS(name, "Content-Type"))
             scan->content_type = true;
         break;
     case 14:
-        if (NAME_IS(name, "Content-Length"))
+        if (ZH__NAME_IS(name, "Content-Length"))
             return SKIP_FRAMING; /* always derived from the body */
         break;
     case 17:
-        if (NAME_IS(name, "Transfer-Encoding"))
+        if (ZH__NAME_IS(name, "Transfer-Encoding"))
             return SKIP_FRAMING; /* the library alone decides chunked coding */
         break;
     default:
         break;
     }
     return KEEP;
+}
+
+/* What the writer does with a field: classify without the scan. */
+static enum skip_kind wire_kind(zh_slice name)
+{
+    switch (name.len) {
+    case 10:
+        return ZH__NAME_IS(name, "Connection") ? CONNECTION : KEEP;
+    case 14:
+        return ZH__NAME_IS(name, "Content-Length") ? SKIP_FRAMING : KEEP;
+    case 17:
+        return ZH__NAME_IS(name, "Transfer-Encoding") ? SKIP_FRAMING : KEEP;
+    default:
+        return KEEP;
+    }
+}
+
+static zh_slice field_name(const zh_headers *h, size_t i)
+{
+    return (zh_slice){ h->store.ptr + h->slots[i].ent.name_off, h->slots[i].ent.name_len };
+}
+
+static zh_slice field_value(const zh_headers *h, size_t i)
+{
+    return zh__store_get(h, h->slots[i].ent.value_off, h->slots[i].ent.value_len);
 }
 
 /* One pass over the user's fields: what they hold, and how many wire bytes the
@@ -67,8 +87,7 @@ static void scan_fields(const zh_headers *h, field_scan *scan, size_t *kept_byte
     memset(scan, 0, sizeof *scan);
     *kept_bytes = *connection_bytes = 0;
     for (size_t i = 0; i < h->count; i++) {
-        zh_slice name, value;
-        zh_headers_at(h, i, &name, &value);
+        zh_slice name = field_name(h, i), value = field_value(h, i);
         enum skip_kind k = classify(name, value, scan);
         size_t n = name.len + value.len + 4;
         if (k == KEEP)
@@ -126,15 +145,12 @@ static void put_u64(writer *w, uint64_t v, size_t ndigits)
  * writes its own "Connection: close" instead). */
 static void put_user_fields(writer *w, const zh_headers *h, bool drop_connection)
 {
-    field_scan dummy;
-    memset(&dummy, 0, sizeof dummy);
     for (size_t i = 0; i < h->count; i++) {
-        zh_slice name, value;
-        zh_headers_at(h, i, &name, &value);
-        enum skip_kind k = classify(name, value, &dummy);
+        zh_slice name = field_name(h, i);
+        enum skip_kind k = wire_kind(name);
         if (k == SKIP_FRAMING || (k == CONNECTION && drop_connection))
             continue;
-        put_field(w, name.ptr, name.len, value);
+        put_field(w, name.ptr, name.len, field_value(h, i));
     }
 }
 
@@ -285,9 +301,16 @@ static bool response_has_no_body(int status, zh_slice request_method)
 zh_err zh_response_serialize(zh_response *resp, zh_slice request_method,
                              const zh_msg_defaults *defaults, zh_buf *out)
 {
+    return zh__response_serialize(resp, request_method, defaults, true, (zh_slice){ NULL, 0 }, out);
+}
+
+zh_err zh__response_serialize(zh_response *resp, zh_slice request_method,
+                              const zh_msg_defaults *defaults, bool check_defaults,
+                              zh_slice ok_prefix, zh_buf *out)
+{
     static const zh_msg_defaults none;
     const zh_msg_defaults *d = defaults ? defaults : &none;
-    if (!defaults_ok(d))
+    if (check_defaults && !defaults_ok(d))
         return ZH_E_INVALID_ARGUMENT;
     bool streaming = resp->body.writer != NULL;
     unsigned mode;
@@ -305,7 +328,6 @@ zh_err zh_response_serialize(zh_response *resp, zh_slice request_method,
     scan_fields(&resp->headers, &scan, &kept, &conn_bytes);
     bool close = d->close || scan.connection_close || mode == ZH__WIRE_CLOSE;
     bool drop_connection = close && !scan.connection_close;
-    zh_slice reason = zh_response_reason(resp);
     bool put_server = !scan.server && d->server.len;
     bool put_date = !scan.date && d->date.len;
     size_t body_len = resp->body.data.len;
@@ -316,10 +338,15 @@ zh_err zh_response_serialize(zh_response *resp, zh_slice request_method,
     zh_slice conn = connection_value(close, &scan, d);
     bool put_body = mode == ZH__WIRE_LENGTH && !d->head_only;
 
-    size_t n = 13 + reason.len + 2;
-    if (put_server)
+    /* The common answer (HTTP/1.1 200 OK with the defaults' Server and Date)
+     * starts with the caller's prebuilt block: one copy instead of six. */
+    bool use_prefix = ok_prefix.len && resp->version_minor == 1 && resp->status == 200 &&
+                      !resp->reason_set && !scan.server && !scan.date;
+    zh_slice reason = use_prefix ? (zh_slice){ "", 0 } : zh_response_reason(resp);
+    size_t n = use_prefix ? ok_prefix.len : 13 + reason.len + 2;
+    if (put_server && !use_prefix)
         n += FIELD_LEN("Server", d->server);
-    if (put_date)
+    if (put_date && !use_prefix)
         n += FIELD_LEN("Date", d->date);
     n += kept + (drop_connection ? 0 : conn_bytes);
     if (put_ctype)
@@ -336,19 +363,23 @@ zh_err zh_response_serialize(zh_response *resp, zh_slice request_method,
         return e;
 
     writer w = { out->ptr + out->len };
-    if (resp->version_minor)
-        PUT_LIT(&w, "HTTP/1.1 ");
-    else
-        PUT_LIT(&w, "HTTP/1.0 ");
-    unsigned st = (unsigned)resp->status;
-    char code[4] = { (char)('0' + st / 100 % 10), (char)('0' + st / 10 % 10), (char)('0' + st % 10), ' ' };
-    put(&w, code, 4);
-    put(&w, reason.ptr, reason.len);
-    PUT_LIT(&w, "\r\n");
-    if (put_server)
-        PUT_FIELD(&w, "Server", d->server);
-    if (put_date)
-        PUT_FIELD(&w, "Date", d->date);
+    if (use_prefix) {
+        put(&w, ok_prefix.ptr, ok_prefix.len);
+    } else {
+        if (resp->version_minor)
+            PUT_LIT(&w, "HTTP/1.1 ");
+        else
+            PUT_LIT(&w, "HTTP/1.0 ");
+        unsigned st = (unsigned)resp->status;
+        char code[4] = { (char)('0' + st / 100 % 10), (char)('0' + st / 10 % 10), (char)('0' + st % 10), ' ' };
+        put(&w, code, 4);
+        put(&w, reason.ptr, reason.len);
+        PUT_LIT(&w, "\r\n");
+        if (put_server)
+            PUT_FIELD(&w, "Server", d->server);
+        if (put_date)
+            PUT_FIELD(&w, "Date", d->date);
+    }
     put_user_fields(&w, &resp->headers, drop_connection);
     if (put_ctype)
         PUT_FIELD(&w, "Content-Type", d->content_type);

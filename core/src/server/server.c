@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "zhttp/alloc.h"
+#include "msg/msg_internal.h"
 #include "server/server_internal.h"
 
 #define ZH__EVENTS 256
@@ -238,9 +239,24 @@ static void reap_zombies(zh__worker *w)
 static zh_slice date_now(zh__worker *w)
 {
     time_t t = time(NULL);
-    if (t != w->date_sec) {
+    if (t != w->date_sec || !w->ok_prefix_len) {
         w->date_sec = t;
         zh_http_date(t, w->date);
+        /* 17 + (8 + 63 + 2) + (6 + 29 + 2) bytes at most: fits ok_prefix. */
+        const zh_server *s = w->srv;
+        char *p = w->ok_prefix;
+        memcpy(p, "HTTP/1.1 200 OK\r\n", 17);
+        p += 17;
+        if (s->server_name_len) {
+            memcpy(p, "Server: ", 8);
+            memcpy(p + 8, s->server_name, s->server_name_len);
+            memcpy(p + 8 + s->server_name_len, "\r\n", 2);
+            p += 8 + s->server_name_len + 2;
+        }
+        memcpy(p, "Date: ", 6);
+        memcpy(p + 6, w->date, 29);
+        memcpy(p + 35, "\r\n", 2);
+        w->ok_prefix_len = (size_t)(p + 37 - w->ok_prefix);
     }
     return (zh_slice){ w->date, 29 };
 }
@@ -327,7 +343,11 @@ static void respond(zh__sconn *c)
         return;
     }
     size_t before = c->wb.len;
-    zh_err e = zh_response_serialize(resp, zh_request_method(req), &d, &c->wb);
+    /* The defaults are the server's own (a name checked once at creation, a
+     * Date from zh_http_date): no need to check them for every response. */
+    bool trusted = w->srv->server_name_ok;
+    zh_slice prefix = { w->ok_prefix, trusted ? w->ok_prefix_len : 0 };
+    zh_err e = zh__response_serialize(resp, zh_request_method(req), &d, !trusted, prefix, &c->wb);
     if (e != ZH_OK) {
         /* The handler built something unsendable: a 500 instead. */
         c->wb.len = before;
@@ -880,6 +900,7 @@ zh_err zh_server_create(const zh_server_config *cfg, zh_server **out)
         memcpy(s->server_name, cfg->server_name, n);
         s->server_name_len = n;
     }
+    s->server_name_ok = zh__is_field_text((zh_slice){ s->server_name, s->server_name_len });
     s->cfg.server_name = s->server_name;
     s->nworkers = cfg->workers;
     s->workers = zh_calloc(s->nworkers, sizeof *s->workers);

@@ -81,6 +81,10 @@ typedef struct zh__worker {
     uint64_t stop_deadline;
     time_t date_sec;
     char date[30];
+    /* "HTTP/1.1 200 OK\r\n" + the Server and Date lines of this second: the
+     * start of most responses, rebuilt with the date (zh__response_serialize). */
+    char ok_prefix[160];
+    size_t ok_prefix_len;
     char scratch[4096];          /* lingering reads are discarded here */
 } zh__worker;
 
@@ -88,6 +92,7 @@ struct zh_server {
     zh_server_config cfg;
     char server_name[64];
     size_t server_name_len;
+    bool server_name_ok;         /* server_name is field text: defaults need no re-check */
     zh__worker *workers;
     unsigned nworkers;
     uint16_t port;
