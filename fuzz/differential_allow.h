@@ -183,6 +183,23 @@ static inline int dz_htab_ows(const zh_request_head *h, const char *name)
     return 0;
 }
 
+/* SP or HTAB after the value of a field named name (trailing OWS, trimmed by zhttp,
+ * RFC 9110 §5.5; http-parser keeps it and then fails to match tokens). */
+static inline int dz_trailing_ows(const zh_request_head *h, const char *name)
+{
+    for (size_t i = 0; i < h->num_fields; i++) {
+        if (!zh_slice_eq_nocase(h->fields[i].name, zh_slice_from_cstr(name)))
+            continue;
+        const char *p = h->fields[i].name.ptr + h->fields[i].name.len + 1;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        p += h->fields[i].value.len;
+        if (*p == ' ' || *p == '\t')
+            return 1;
+    }
+    return 0;
+}
+
 /* http-parser refuses a head zhttp accepted. */
 static inline int dz_allow_hp_rejects(const char *buf, size_t len, const zh_request_head *h,
                                       int hp_errno)
@@ -258,17 +275,20 @@ static inline int dz_list_irregular(const zh_request_head *h, const char *name)
         zh_slice v = h->fields[i].value;
         if (!zh_slice_eq_nocase(h->fields[i].name, zh_slice_from_cstr(name)))
             continue;
-        if (memchr(v.ptr, '\t', v.len))
-            return 1;
+        /* canonical: elem *( "," [ SP ] elem ), elements without SP / HTAB at
+         * their ends; anything else is valid list syntax http-parser misreads */
         size_t start = 0;
         for (size_t k = 0; k <= v.len; k++) {
-            if (k < v.len && v.ptr[k] != ',')
+            if (k < v.len && v.ptr[k] != ',') {
+                if (v.ptr[k] == '\t')
+                    return 1;
                 continue;
-            size_t a = start;
-            while (a < k && v.ptr[a] == ' ')
+            }
+            size_t a = start, b = k;
+            if (start > 0 && a < b && v.ptr[a] == ' ')
                 a++;
-            if (a == k)
-                return 1;
+            if (a == b || memchr(v.ptr + a, ' ', b - a) != NULL)
+                return 1; /* empty element, or SP around / inside an element */
             start = k + 1;
         }
     }
@@ -282,14 +302,41 @@ static inline int dz_list_irregular(const zh_request_head *h, const char *name)
 static inline int dz_allow_chunked_mismatch(const zh_request_head *h)
 {
     /* and the http-parser name-prefix bug above ("Transfer-Encodingh: x") */
-    return dz_list_irregular(h, "transfer-encoding") || dz_has_longer_name(h, "transfer-encoding");
+    return dz_list_irregular(h, "transfer-encoding") || dz_htab_ows(h, "transfer-encoding") ||
+           dz_trailing_ows(h, "transfer-encoding") ||
+           dz_has_longer_name(h, "transfer-encoding");
 }
 
 /* Connection persistence. */
 static inline int dz_same_keep_alive(int z_keep, int hp_keep, const zh_request_head *h)
 {
     /* the same list rule for Connection: "\tclose" and ", close" are the token close */
-    return z_keep == hp_keep || dz_list_irregular(h, "connection");
+    if (z_keep == hp_keep || dz_list_irregular(h, "connection") || dz_htab_ows(h, "connection") ||
+        dz_trailing_ows(h, "connection"))
+        return 1;
+    /* zhttp closes on a "close" element anywhere in the list (RFC 9110 §7.6.1, RFC
+     * 9112 §9.6); http-parser's scanner can lose an earlier "close" to a later
+     * element that starts like one ("close,ce") and keep the connection. */
+    if (!z_keep && hp_keep && (dz_has_comma(h, "connection") || dz_count(h, "connection") > 1))
+        return 1;
+    /* A Connection value with bytes that are not token characters is malformed
+     * (RFC 9110 §7.6.1: #connection-option, tokens). zhttp still honours the
+     * well-formed "close" / "keep-alive" elements of the list (RFC 9110 §5.6.1
+     * parses elements independently); http-parser's scanner loses track at the
+     * first odd byte. */
+    for (size_t i = 0; i < h->num_fields; i++) {
+            zh_slice v = h->fields[i].value;
+            if (!zh_slice_eq_nocase(h->fields[i].name, ZH_SLICE_LIT("connection")))
+                continue;
+            for (size_t k = 0; k < v.len; k++) {
+                unsigned char c = (unsigned char)v.ptr[k];
+                int tchar = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+                            (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+                if (!tchar && c != ',' && c != ' ' && c != '\t')
+                    return 1;
+            }
+        }
+    return 0;
 }
 
 #endif

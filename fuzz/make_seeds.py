@@ -123,6 +123,22 @@ CHUNKED = {
     "bad-trailer": b"0\r\nBad Name: x\r\n\r\n",
 }
 
+# one seed per entry of fuzz/differential_allow.h
+DIFF_ALLOWED = {
+    "allow-unknown-method": msg("FOO /x HTTP/1.1", "Host: h"),
+    "allow-cl-list": msg("POST / HTTP/1.1", "Host: h", "Content-Length: 3, 3", body="abc"),
+    "allow-te-name-prefix": msg("POST / HTTP/1.1", "Host: h", "Transfer-Encoding$: chunked",
+                                "Content-Length: 0"),
+    "allow-host-subdelims": msg("GET http://*.1:80/ HTTP/1.1", "Host: *.1:80"),
+    "allow-scheme-digits": msg("GET h2c+x://h/ HTTP/1.1", "Host: h"),
+    "allow-cl-htab": msg("POST / HTTP/1.1", "Host: h", "Content-Length:\t2\t", body="ok"),
+    "allow-te-empty-element": msg("POST / HTTP/1.1", "Host: h", "Transfer-Encoding: ,chunked, ",
+                                  body="0\r\n\r\n"),
+    "allow-connection-ows": msg("GET / HTTP/1.1", "Host: h", "Connection: , close  "),
+    "allow-connection-later-element": msg("GET / HTTP/1.1", "Host: h", "Connection: close,ce"),
+    "allow-connection-obs-text": msg("GET / HTTP/1.0", "Connection: \xff, keep-alive"),
+}
+
 URIS = [
     (0, b"/"), (0, b"/index.html?q=1&r=%2F"), (0, b"/a/../b/./c"), (0, b"/p%zz"), (0, b"/p#f"),
     (0, b"http://example.com:8080/p?x"), (0, b"HTTP://Example.COM"), (0, b"http://[::1]:80/"),
@@ -193,6 +209,8 @@ def main():
           bytes([0, 2 << 3]) + RESPONSES["chunked"])
     write(os.path.join(root, "response_head"), "cl-te-lenient", b"\x04\x00" + RESPONSES["cl-and-te"])
     write(os.path.join(root, "response_head"), "obs-fold-lenient", b"\x02\x00" + RESPONSES["obs-fold"])
+    for name, m in DIFF_ALLOWED.items():
+        write(os.path.join(root, "differential"), name, b"\x00" + m)
     write(os.path.join(root, "incremental"), "fields", b"\x00\x02\x00Host: h\r\nX-A: b\r\n\r\n")
     for name, m in CHUNKED.items():
         write(os.path.join(root, "chunked"), name, b"\x00\x00" + m)
