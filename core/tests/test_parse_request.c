@@ -481,6 +481,23 @@ START_TEST(field_line_limit)
             ck_assert_uint_eq(h.fields[0].value.len, line - 3);
         guard_free(buf, len);
     }
+    /* A line of exactly the limit whose end has not arrived is still incomplete,
+     * one byte more is too long: in a value and in a name. */
+    memcpy(req, "GET / HTTP/1.1\r\nX: ", 19);
+    memset(req + 19, 'v', 100);
+    for (size_t extra = 0; extra <= 1; extra++) {
+        char *b = guard_copy(req, 16 + 64 + extra);
+        ck_assert_int_eq(zh_parse_request_head(b, 16 + 64 + extra, &cfg, &h, &n),
+                         extra ? ZH_E_FIELD_LINE_TOO_LONG : ZH_INCOMPLETE);
+        guard_free(b, 16 + 64 + extra);
+    }
+    memset(req + 16, 'n', 100);
+    for (size_t extra = 0; extra <= 1; extra++) {
+        char *b = guard_copy(req, 16 + 64 + extra);
+        ck_assert_int_eq(zh_parse_request_head(b, 16 + 64 + extra, &cfg, &h, &n),
+                         extra ? ZH_E_FIELD_LINE_TOO_LONG : ZH_INCOMPLETE);
+        guard_free(b, 16 + 64 + extra);
+    }
     /* Refused before the line ends: in a value, in a name, in a fold. */
     memcpy(req, "GET / HTTP/1.1\r\nX: ", 19);
     memset(req + 19, 'v', 500);

@@ -277,6 +277,14 @@ START_TEST(status_line_limit)
             ck_assert_uint_eq(h.reason.len, line - 13);
         guard_free(buf, line + 4);
     }
+    /* exactly the limit without its CRLF yet: incomplete; one more: too long */
+    memset(resp + 13, 'r', 60);
+    for (size_t extra = 0; extra <= 1; extra++) {
+        char *buf = guard_copy(resp, 40 + extra);
+        ck_assert_int_eq(zh_parse_response_head(buf, 40 + extra, &cfg, &h, &n),
+                         extra ? ZH_E_REQUEST_LINE_TOO_LONG : ZH_INCOMPLETE);
+        guard_free(buf, 40 + extra);
+    }
 }
 END_TEST
 
