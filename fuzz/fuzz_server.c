@@ -1,18 +1,23 @@
 /* fuzz/fuzz_server.c - target "server": a real zh_server with the echo handler over
  * an in-memory pipe; the input is the client's traffic.
  *
- * Input: [config byte][io byte][traffic: any bytes, typically pipelined requests]
+ * Input: [config byte][io byte][mode byte][traffic: any bytes, typically pipelined requests]
  *   io byte: bits 0-3 -> the pipe moves at most 1, 2, 3, 5, 8, 13, ... bytes per call
  *   (0: unlimited), bits 4-7 -> the client writes pieces of (n * 37 + 1) bytes.
+ *   mode byte: bit 0 the clock runs (+700 ms per step: head/idle/write timeouts fire),
+ *   bit 1 zh_server_stop once the traffic is sent (graceful shutdown), bit 2 small
+ *   pooled buffers (256 bytes: large heads take the one-off buffer), bits 3-4 timeouts
+ *   scaled down (x1, /10, /100, /1000).
  * The client writes its bytes as the pipe accepts them, then half-closes; the server
- * is pumped (single thread, frozen clock) until it closes its end.
+ * is pumped (single thread, injected clock) until it closes its end.
  * Properties (abort on violation):
  *  - the server closes the connection after the client's EOF: nothing hangs;
  *  - every byte it wrote parses as a sequence of complete responses (1xx aside);
  *  - the requests that zh_request_parse reads from the same bytes are answered in
  *    order, each 200 response carrying exactly the echo of that request (method,
  *    target, version, fields, body), and every one of them is answered unless the
- *    server ended with an error status (>= 400, then nothing follows it);
+ *    server ended with an error status (>= 400, then nothing follows it) or was
+ *    stopped or timed out (then a prefix of them is answered);
  *  - no leak (LeakSanitizer) and no allocation left behind by the pools. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,10 +35,9 @@ typedef struct expected {
     int head;     /* HEAD: no body in the answer */
 } expected;
 
-static uint64_t frozen_clock(void *ud)
+static uint64_t test_clock(void *ud)
 {
-    (void)ud;
-    return 1000;
+    return *(const uint64_t *)ud;
 }
 
 static void put(fz_log *l, const char *s) { fz_log_put(l, s, strlen(s)); }
@@ -93,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_input in = { data, size };
     zh_parse_config cfg = fz_config(fz_take_byte(&in));
     uint8_t io = fz_take_byte(&in);
+    uint8_t mode = fz_take_byte(&in);
     const char *buf = (const char *)in.p;
     size_t len = in.n, piece = (size_t)(io >> 4) * 37 + 1;
 
@@ -100,7 +105,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     zh_server_config_init(&sc);
     sc.handler = zh_echo_handler;
     sc.parse = cfg;
-    sc.clock = frozen_clock;
+    uint64_t now = 1000;
+    sc.clock = test_clock;
+    sc.clock_ud = &now;
+    if (mode & 4u)
+        sc.buffer_size = 256;
+    static const uint32_t scale[4] = { 1, 10, 100, 1000 };
+    sc.head_timeout_ms /= scale[(mode >> 3) & 3u];
+    sc.idle_timeout_ms /= scale[(mode >> 3) & 3u];
+    sc.write_timeout_ms /= scale[(mode >> 3) & 3u];
+    sc.shutdown_grace_ms /= scale[(mode >> 3) & 3u];
     zh_server *srv = NULL;
     FZ_CHECK(zh_server_create(&sc, &srv) == ZH_OK);
     zh_pipe_pair pp;
@@ -128,7 +142,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if (!shut) {
             zh_conn_shutdown_write(cli);
             shut = moved = 1;
+            if (mode & 2u)
+                zh_server_stop(srv);
         }
+        if (mode & 1u)
+            now += 700;
         if (zh_server_pump(srv, 0) > 0)
             moved = 1;
         for (;;) {
@@ -187,7 +205,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         answered++;
     }
-    if (!ended_with_error)
+    if (!ended_with_error && !(mode & 3u))
         FZ_CHECK(answered == nreq);
     zh_response_dispose(&r);
     for (size_t i = 0; i < nreq; i++)

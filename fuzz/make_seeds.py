@@ -221,16 +221,21 @@ def main():
     # engine targets: roundtrip [cfg][selector], server [cfg][io], client [cfg][selector]
     for name, m in REQUESTS.items():
         write(os.path.join(root, "roundtrip"), "req-" + name, b"\x00\x00" + m)
-        write(os.path.join(root, "server"), name, b"\x00\x00" + m)
+        write(os.path.join(root, "server"), name, b"\x00\x00\x00" + m)
     for name, m in RESPONSES.items():
         write(os.path.join(root, "roundtrip"), "resp-" + name, b"\x00\x01" + m)
         write(os.path.join(root, "client"), name, b"\x00\x00" + m)
-    write(os.path.join(root, "server"), "pipelined", b"\x00\x00" + pipelined)
-    write(os.path.join(root, "server"), "pipelined-short-io", b"\x00\x31" + pipelined)
-    write(os.path.join(root, "server"), "pipelined-then-bad", b"\x00\x02" + pipelined +
+    write(os.path.join(root, "server"), "pipelined", b"\x00\x00\x00" + pipelined)
+    write(os.path.join(root, "server"), "pipelined-short-io", b"\x00\x31\x00" + pipelined)
+    write(os.path.join(root, "server"), "pipelined-then-bad", b"\x00\x02\x00" + pipelined +
           REQUESTS["cl-and-te"] + REQUESTS["browser-get"])
-    write(os.path.join(root, "server"), "expect-then-get", b"\x00\x00" + REQUESTS["expect"] +
+    write(os.path.join(root, "server"), "expect-then-get", b"\x00\x00\x00" + REQUESTS["expect"] +
           REQUESTS["head"])
+    write(os.path.join(root, "server"), "slow-head-timeout", b"\x00\x01\x19" + REQUESTS["browser-get"])
+    write(os.path.join(root, "server"), "stop-mid-pipeline", b"\x00\x05\x02" + pipelined)
+    write(os.path.join(root, "server"), "small-buffers-big-cookie", b"\x00\x00\x04" + REQUESTS["big-cookie"]
+          + REQUESTS["post-json"])
+    write(os.path.join(root, "server"), "idle-timeout", b"\x00\x00\x19" + REQUESTS["http10-keepalive"])
     write(os.path.join(root, "client"), "chunked-short-io", b"\x00\x08" + RESPONSES["chunked"])
     write(os.path.join(root, "client"), "head-method", b"\x00\x01" + RESPONSES["ok-length"])
     write(os.path.join(root, "client"), "truncated-length", b"\x00\x00" + RESPONSES["ok-length"][:-3])
