@@ -5,12 +5,15 @@
  *   selector bits 0-2: request method (GET, HEAD, POST, PUT, DELETE, OPTIONS, GET, GET);
  *   bits 3-6: the server's bytes arrive in pieces of (n * 29 + 1) bytes, then EOF.
  * The pipe's pump hook plays the server: it reads the request and writes the next
- * piece whenever the client waits. One request is made with zh_client_do.
+ * piece whenever the client waits. One request is made with zh_client_do; when its
+ * response leaves the connection open, a second one (zh_client_get of a URL) reads
+ * the bytes after it from the pooled connection.
  * Properties (abort on violation): the client answers ZH_OK exactly when
  * zh_response_parse (plus *_parse_eof at the end of the bytes) reads a complete
  * final response (1xx skipped) from the same bytes, and then with the same status,
  * version and body; on an error the response holds no body: a truncated body is
- * never reported as success. No leak, no hang (the pump is finite). */
+ * never reported as success. The second request: ZH_OK only with the status and body
+ * of the next complete response in the bytes. No leak, no hang (the pump is finite). */
 #include <string.h>
 
 #include "fuzz_support.h"
@@ -64,7 +67,7 @@ static zh_err dial(void *ud, const char *host, uint16_t port, int timeout_ms, zh
 /* What a correct client reads from the bytes: the first final response. Returns
  * ZH_OK with it in *m, or the error; sets *upgrade for a 101 (not checked). */
 static zh_err model(const char *buf, size_t len, zh_slice method, const zh_parse_config *cfg,
-                    zh_response *m, int *upgrade)
+                    zh_response *m, int *upgrade, size_t *end)
 {
     size_t pos = 0;
     for (;;) {
@@ -76,11 +79,12 @@ static zh_err model(const char *buf, size_t len, zh_slice method, const zh_parse
         if (rc != ZH_OK)
             return rc;
         int st = zh_response_status(m);
+        pos += used;
+        *end = pos;
         if (st == 101)
             *upgrade = 1;
         if (st >= 200 || st == 101)
             return ZH_OK;
-        pos += used;
     }
 }
 
@@ -119,7 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_check_known_error(rc);
 
     int upgrade = 0;
-    zh_err mrc = model(p.buf, p.len, method, &cfg, &m, &upgrade);
+    size_t end = 0;
+    zh_err mrc = model(p.buf, p.len, method, &cfg, &m, &upgrade, &end);
     if (rc != ZH_OK)
         FZ_CHECK(zh_response_body(&resp).len == 0); /* never partial data */
     if (!upgrade) {
@@ -128,6 +133,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FZ_CHECK(zh_response_status(&resp) == zh_response_status(&m));
             FZ_CHECK(zh_response_version(&resp) == zh_response_version(&m));
             FZ_CHECK(zh_slice_eq(zh_response_body(&resp), zh_response_body(&m)));
+        }
+    }
+    /* a second request on the pooled connection reads what follows */
+    zh_framing fr = zh_response_parsed_framing(&m);
+    if (rc == ZH_OK && !upgrade && !fr.must_close && fr.kind != ZH_BODY_UNTIL_CLOSE &&
+        zh_client_idle_conns(cl, "fuzz.test", 80) == 1) {
+        rc = zh_client_get(cl, ZH_SLICE_LIT("http://fuzz.test/second?q=1"), &req, &resp);
+        fz_check_known_error(rc);
+        if (rc != ZH_OK) {
+            FZ_CHECK(zh_response_body(&resp).len == 0);
+        } else {
+            int up2 = 0;
+            size_t end2 = 0;
+            mrc = model(p.buf + end, p.len - end, ZH_SLICE_LIT("GET"), &cfg, &m, &up2, &end2);
+            if (!up2) {
+                FZ_CHECK(mrc == ZH_OK);
+                FZ_CHECK(zh_response_status(&resp) == zh_response_status(&m));
+                FZ_CHECK(zh_slice_eq(zh_response_body(&resp), zh_response_body(&m)));
+            }
         }
     }
     zh_request_dispose(&req);

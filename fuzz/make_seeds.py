@@ -236,6 +236,10 @@ def main():
     write(os.path.join(root, "server"), "small-buffers-big-cookie", b"\x00\x00\x04" + REQUESTS["big-cookie"]
           + REQUESTS["post-json"])
     write(os.path.join(root, "server"), "idle-timeout", b"\x00\x00\x19" + REQUESTS["http10-keepalive"])
+    write(os.path.join(root, "client"), "keepalive-two", b"\x00\x00" + RESPONSES["ok-length"] +
+          RESPONSES["chunked"])
+    write(os.path.join(root, "client"), "keepalive-continue-then-close", b"\x00\x10" +
+          RESPONSES["redirect"] + RESPONSES["continue"] + RESPONSES["error-close"])
     write(os.path.join(root, "client"), "chunked-short-io", b"\x00\x08" + RESPONSES["chunked"])
     write(os.path.join(root, "client"), "head-method", b"\x00\x01" + RESPONSES["ok-length"])
     write(os.path.join(root, "client"), "truncated-length", b"\x00\x00" + RESPONSES["ok-length"][:-3])
