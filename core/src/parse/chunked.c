@@ -75,7 +75,9 @@ static zh_err step_trailer(zh_chunked *d, unsigned char c)
 {
     if (++d->trailer_bytes > d->limits.max_head)
         return ZH_E_HEAD_TOO_LARGE;
-    if (d->state != S_TRAILER && d->state != S_TR_END_LF && ++d->line_len > d->limits.max_field_line)
+    /* Like a head's field line, the line's content counts, not its CRLF. */
+    if ((d->state == S_TR_NAME || d->state == S_TR_VALUE) && c != '\r' && c != '\n' &&
+        ++d->line_len > d->limits.max_field_line)
         return ZH_E_FIELD_LINE_TOO_LONG;
     switch (d->state) {
     case S_TRAILER:
@@ -347,8 +349,8 @@ zh_err zh_chunked_next(zh_chunked *d, const char *buf, size_t len, size_t *consu
             *consumed = i;
             return ZH_OK;
         default:
-            /* the size line: bounded like a field line */
-            if (++d->line_len > d->limits.max_field_line) {
+            /* the size line: its content is bounded like a field line's */
+            if (c != '\r' && c != '\n' && ++d->line_len > d->limits.max_field_line) {
                 *consumed = i;
                 return ZH_E_FIELD_LINE_TOO_LONG;
             }

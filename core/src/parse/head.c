@@ -191,6 +191,10 @@ zh_err zh_parse_request_head(const char *buf, size_t len, const zh_parse_config 
         i = zh__scan_target(buf, i, ln, scalar);
         if (i >= ln)
             LINE_OUT(i);
+        if ((buf[i] == '[' || buf[i] == ']') && buf[t] != '/') {
+            i++; /* an IP-literal host in absolute-form; zh_parse_target checks it */
+            continue;
+        }
         if (buf[i] != '%')
             break;
         for (size_t k = 1; k <= 2; k++) {
