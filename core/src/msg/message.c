@@ -16,9 +16,14 @@ static zh_err put_string(zh_headers *h, zh_slice s, size_t *off)
     return zh__store_put(h, s, off);
 }
 
+/* Everything but the chunked decoder, which zh_chunked_init sets up whenever a
+ * chunked body begins (nothing reads it otherwise): a reset runs per message. */
 static void parse_state_reset(zh__parse_state *p)
 {
-    memset(p, 0, sizeof *p);
+    p->phase = ZH__PHASE_IDLE;
+    p->error = ZH_OK;
+    p->seen = false;
+    p->framing = (zh_framing){ ZH_BODY_NONE, 0, false, false };
 }
 
 /* ---------------------------------------------------------------- request */

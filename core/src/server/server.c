@@ -515,7 +515,7 @@ static void drive(zh__sconn *c)
 {
     zh__worker *w = c->w;
     c->progress = c->wrote = c->completed = false;
-    bool write_blocked = false, yielded = false;
+    bool write_blocked = false, yielded = false, drained = false;
     int budget = ZH__READ_BUDGET;
     while (!c->dead) {
         if (c->lingering) {
@@ -553,13 +553,23 @@ static void drive(zh__sconn *c)
         }
         if (pr == PROC_HIGH_WATER)
             continue;
+        if (drained)
+            break; /* the socket was emptied: the next bytes bring a new event */
         if (!read_room(c))
             continue; /* closed, or an error response is now pending */
-        size_t n;
-        zh_err e = zh_conn_read(c->io, c->rbuf + c->rlen, c->rcap - c->rlen, &n);
+        size_t n, room = c->rcap - c->rlen;
+        zh_err e = zh_conn_read(c->io, c->rbuf + c->rlen, room, &n);
         if (e == ZH_OK) {
             c->rlen += n;
             c->progress = true;
+            /* Edge-triggered: a short read emptied the socket, so reading again
+             * would only return EAGAIN (one recvfrom per request instead of
+             * two). Not after the peer's FIN was signalled: its EOF must still
+             * be read, and no further event will announce it. */
+            if (c->is_tcp && n < room && !c->rdhup) {
+                drained = true;
+                c->tcp.ready &= ~(unsigned)ZH_READABLE;
+            }
             if (--budget == 0 && c->is_tcp) {
                 /* Edge-triggered: no new event will come for what is still
                  * unread, so the ready list brings c back next step. */
@@ -784,6 +794,8 @@ static int worker_step(zh__worker *w, int timeout_ms)
                 bits |= ZH_READABLE;
             if (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
                 bits |= ZH_WRITABLE;
+            if (evs[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+                c->rdhup = true;
             zh_tcp_conn_on_events(&c->tcp, bits);
             drive(c);
             progress++;

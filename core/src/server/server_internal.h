@@ -56,6 +56,7 @@ typedef struct zh__sconn {
     bool completed;              /* a response was produced in the current drive */
     bool dead;
     bool served;                 /* at least one request answered (keep-alive) */
+    bool rdhup;                  /* epoll reported the peer's FIN (or an error/hangup) */
 } zh__sconn;
 
 typedef struct zh__worker {
