@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "client/client_internal.h"
+#include "msg/msg_internal.h"
 #include "zhttp/alloc.h"
 
 /* Bytes the read buffer offers to each read; it grows (warm-up only) while a
@@ -82,6 +83,7 @@ zh_err zh_client_create(const zh_client_config *cfg, zh_client **out)
         cc.parse.limits.max_body = cc.max_body;
     memcpy(c->user_agent, ua, ua_len + 1);
     c->user_agent_len = ua_len;
+    c->user_agent_ok = zh__is_field_text((zh_slice){ c->user_agent, ua_len });
     c->tcp = cc.dialer == NULL;
     if (cc.dialer)
         c->dialer = *cc.dialer;
@@ -113,6 +115,44 @@ static void close_conn(zh_client *c, zh__cslot *s)
     stat_inc(&c->stats.closes);
 }
 
+/* The host's lists of slots not in use (the lock is held). */
+static void idle_push(zh__chost *h, zh__cslot *s)
+{
+    s->prev = NULL;
+    s->next = h->idle;
+    if (h->idle)
+        h->idle->prev = s;
+    h->idle = s;
+}
+
+static void idle_unlink(zh__chost *h, zh__cslot *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        h->idle = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->next = s->prev = NULL;
+}
+
+static void spare_push(zh__chost *h, zh__cslot *s)
+{
+    s->prev = NULL;
+    s->next = h->spare;
+    h->spare = s;
+}
+
+static zh__cslot *spare_pop(zh__chost *h)
+{
+    zh__cslot *s = h->spare;
+    if (s) {
+        h->spare = s->next;
+        s->next = NULL;
+    }
+    return s;
+}
+
 void zh_client_destroy(zh_client *c)
 {
     if (!c)
@@ -141,9 +181,12 @@ void zh_client_close_idle(zh_client *c)
     pthread_mutex_lock(&c->mu);
     for (size_t i = 0; i < c->cfg.max_hosts; i++) {
         zh__chost *h = &c->hosts[i];
-        for (size_t j = 0; h->slots && j < c->cfg.max_conns_per_host; j++)
-            if (!h->slots[j].busy)
-                close_conn(c, &h->slots[j]);
+        while (h->idle) {
+            zh__cslot *s = h->idle;
+            idle_unlink(h, s);
+            close_conn(c, s);
+            spare_push(h, s);
+        }
     }
     pthread_mutex_unlock(&c->mu);
 }
@@ -225,8 +268,12 @@ static zh_err host_locked(zh_client *c, const char *host, uint16_t port, zh__cho
             return ZH_E_NOMEM;
         }
     }
-    for (size_t j = 0; j < c->cfg.max_conns_per_host; j++)
+    /* No call runs on the victim: every slot is idle or spare. */
+    victim->idle = victim->spare = NULL;
+    for (size_t j = c->cfg.max_conns_per_host; j-- > 0;) {
         close_conn(c, &victim->slots[j]);
+        spare_push(victim, &victim->slots[j]);
+    }
     memcpy(victim->name, host, hl + 1);
     victim->port = port;
     if (port == 80)
@@ -234,6 +281,7 @@ static zh_err host_locked(zh_client *c, const char *host, uint16_t port, zh__cho
     else
         snprintf(victim->hostport, sizeof victim->hostport, "%s:%u", host, (unsigned)port);
     victim->hostport_len = strlen(victim->hostport);
+    victim->hostport_ok = zh__is_field_text((zh_slice){ victim->hostport, victim->hostport_len });
     *out = victim;
     return ZH_OK;
 }
@@ -261,29 +309,27 @@ static zh_err acquire(zh_client *c, const char *host, uint16_t port, int64_t dea
     }
     h->last_used = ++c->tick;
     for (;;) {
-        /* The most recently used idle connection; one found stale is closed and
-         * the search repeats (one readiness check per candidate, not per slot). */
-        zh__cslot *best = NULL, *spare = NULL;
-        int64_t now = zh__client_now_ms();
-        for (;;) {
-            best = NULL;
-            for (size_t j = 0; j < c->cfg.max_conns_per_host; j++) {
-                zh__cslot *s = &h->slots[j];
-                if (!s->busy && s->conn && (!best || s->idle_since_ms >= best->idle_since_ms))
-                    best = s;
-            }
-            if (!best || !idle_conn_stale(c, best, now))
+        /* The most recently used idle connection (the head of the idle list);
+         * one found stale is closed and the next is tried (one readiness check
+         * per candidate); else a spare slot to dial. O(1) per slot looked at. */
+        zh__cslot *s = NULL;
+        bool from_idle = false;
+        int64_t now = h->idle && c->cfg.max_idle_ms > 0 ? zh__client_now_ms() : 0;
+        while ((s = h->idle) != NULL) {
+            idle_unlink(h, s);
+            if (!idle_conn_stale(c, s, now)) {
+                from_idle = true;
                 break;
-            close_conn(c, best);
+            }
+            close_conn(c, s);
+            spare_push(h, s);
         }
-        for (size_t j = 0; !best && !spare && j < c->cfg.max_conns_per_host; j++)
-            if (!h->slots[j].busy && !h->slots[j].conn)
-                spare = &h->slots[j];
-        zh__cslot *s = best ? best : spare;
+        if (!s)
+            s = spare_pop(h);
         if (s) {
             s->busy = true;
             h->busy++;
-            *reused = best != NULL;
+            *reused = from_idle;
             *hout = h;
             *sout = s;
             pthread_mutex_unlock(&c->mu);
@@ -315,14 +361,16 @@ static zh_err acquire(zh_client *c, const char *host, uint16_t port, int64_t dea
 static void release(zh_client *c, zh__chost *h, zh__cslot *s, bool keep)
 {
     pthread_mutex_lock(&c->mu);
-    if (keep && s->conn) {
-        s->uses++;
-        s->idle_since_ms = zh__client_now_ms();
-    } else {
-        close_conn(c, s);
-    }
     s->busy = false;
     h->busy--;
+    if (keep && s->conn) {
+        s->uses++;
+        s->idle_since_ms = c->cfg.max_idle_ms > 0 ? zh__client_now_ms() : 0;
+        idle_push(h, s);
+    } else {
+        close_conn(c, s);
+        spare_push(h, s);
+    }
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
 }
@@ -408,7 +456,9 @@ static zh_err send_request(zh_client *c, attempt *a, zh_request *req)
     d.host = (zh_slice){a->h->hostport, a->h->hostport_len};
     d.keep_alive = zh_request_version(req) == 0; /* HTTP/1.0 closes unless asked */
     zh_buf_clear(&s->wbuf);
-    zh_err e = zh_request_serialize(req, &d, &s->wbuf);
+    /* The defaults are the client's own, checked when they were stored. */
+    bool checked = c->user_agent_ok && a->h->hostport_ok;
+    zh_err e = zh__request_serialize(req, &d, !checked, &s->wbuf);
     if (e != ZH_OK) {
         set_error("cannot serialize the request: %s", zh_strerror(e));
         return e;

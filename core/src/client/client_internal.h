@@ -17,6 +17,7 @@ typedef struct zh__cslot {
     zh_buf rbuf;     /* received bytes not yet parsed */
     zh_buf wbuf;     /* the serialized request */
     bool busy;       /* a call is using the slot */
+    struct zh__cslot *next, *prev; /* the host's idle list (doubly linked) or spare list */
     uint64_t uses;   /* requests sent on the current connection */
     int64_t idle_since_ms;
 } zh__cslot;
@@ -28,6 +29,12 @@ typedef struct zh__chost {
     size_t hostport_len;
     zh__cslot *slots;   /* max_conns_per_host of them */
     size_t busy;        /* slots in use */
+    /* Every slot not in use is on exactly one list, so taking one is O(1):
+     * idle: an open connection, most recently released first;
+     * spare: no connection (to dial). */
+    zh__cslot *idle;
+    zh__cslot *spare;
+    bool hostport_ok;   /* hostport is field text: the Host default needs no check */
     uint64_t last_used; /* client tick of the last acquire */
 } zh__chost;
 
@@ -37,6 +44,7 @@ struct zh_client {
     bool tcp; /* no dialer given */
     char user_agent[128];
     size_t user_agent_len;
+    bool user_agent_ok; /* field text: the User-Agent default needs no check */
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a slot was released */
     zh__chost *hosts;  /* max_hosts of them */

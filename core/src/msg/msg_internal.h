@@ -78,6 +78,12 @@ zh_err zh__body_set(zh__body *b, const void *p, size_t n);
 zh_err zh__body_append(zh__body *b, const void *p, size_t n);
 void zh__body_set_writer(zh__body *b, zh_body_writer w, void *ud);
 
+/* zh_request_serialize; check_defaults false skips the check that the default
+ * values hold only field text (the client checked its User-Agent and Host
+ * values once, when it stored them). */
+zh_err zh__request_serialize(zh_request *req, const zh_msg_defaults *defaults, bool check_defaults,
+                             zh_buf *out);
+
 /* zh_response_serialize with two shortcuts for a caller whose defaults are its
  * own (the server):
  *   - check_defaults false skips the check that the default values hold only

@@ -178,19 +178,30 @@ static bool defaults_ok(const zh_msg_defaults *d)
 
 /* Methods whose request content has a defined meaning: a user agent sends
  * Content-Length: 0 for them even with no body (RFC 9110 §8.6). */
+static bool method_is(zh_slice m, const char *lit, size_t n)
+{
+    return m.len == n && memcmp(m.ptr, lit, n) == 0;
+}
+#define METHOD_IS(m, lit) method_is((m), (lit), sizeof(lit) - 1)
+
 static bool method_expects_content(zh_slice m)
 {
-    return zh_slice_eq(m, ZH_SLICE_LIT("POST")) || zh_slice_eq(m, ZH_SLICE_LIT("PUT")) ||
-           zh_slice_eq(m, ZH_SLICE_LIT("PATCH"));
+    return METHOD_IS(m, "POST") || METHOD_IS(m, "PUT") || METHOD_IS(m, "PATCH");
 }
 
 /* ---------------------------------------------------------------- request */
 
 zh_err zh_request_serialize(zh_request *req, const zh_msg_defaults *defaults, zh_buf *out)
 {
+    return zh__request_serialize(req, defaults, true, out);
+}
+
+zh_err zh__request_serialize(zh_request *req, const zh_msg_defaults *defaults, bool check_defaults,
+                             zh_buf *out)
+{
     static const zh_msg_defaults none;
     const zh_msg_defaults *d = defaults ? defaults : &none;
-    if (!defaults_ok(d))
+    if (check_defaults && !defaults_ok(d))
         return ZH_E_INVALID_ARGUMENT;
     zh_slice method = zh_request_method(req);
     zh_slice target = zh_request_target(req);
@@ -295,7 +306,7 @@ zh_err zh_request_write_body(zh_request *req, zh_buf *out, bool *done)
 static bool response_has_no_body(int status, zh_slice request_method)
 {
     return (status >= 100 && status < 200) || status == 204 || status == 304 ||
-           zh_slice_eq(request_method, ZH_SLICE_LIT("HEAD"));
+           METHOD_IS(request_method, "HEAD");
 }
 
 zh_err zh_response_serialize(zh_response *resp, zh_slice request_method,
