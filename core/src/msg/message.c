@@ -76,15 +76,33 @@ zh_slice zh_request_method(const zh_request *req)
     return zh__store_get(&req->headers, req->method_off, req->method_len);
 }
 
+/* True when some byte of x is <= 0x20 (space, controls) or >= 0x7f (DEL,
+ * non-ASCII). Exact for the word: the borrow of the first test and the carry
+ * of the second only start at a byte that is itself flagged. */
+static bool word_has_non_target_byte(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t low = (x - ones * 0x21) & ~x & highs;
+    uint64_t high = ((x + ones) | x) & highs;
+    return (low | high) != 0;
+}
+
+static bool byte_is_non_target(unsigned char c) { return c <= 0x20 || c >= 0x7f; }
+
 zh_err zh_request_set_target(zh_request *req, zh_slice target)
 {
     if (target.len == 0)
         return ZH_E_BAD_TARGET;
-    for (size_t i = 0; i < target.len; i++) {
-        unsigned char c = (unsigned char)target.ptr[i];
-        if (c <= 0x20 || c >= 0x7f)
+    size_t i = 0;
+    for (; i + 8 <= target.len; i += 8) {
+        uint64_t x;
+        memcpy(&x, target.ptr + i, 8);
+        if (word_has_non_target_byte(x))
             return ZH_E_BAD_TARGET;
     }
+    for (; i < target.len; i++)
+        if (byte_is_non_target((unsigned char)target.ptr[i]))
+            return ZH_E_BAD_TARGET;
     size_t off;
     zh_err e = put_string(&req->headers, target, &off);
     if (e != ZH_OK)

@@ -76,17 +76,22 @@ static zh_err keep_head(zh_headers *h, const char *buf, size_t head_len, size_t 
     zh_err e = zh_buf_append(&h->store, buf, head_len);
     if (e != ZH_OK)
         return e;
-    bool folds = (cfg->lenient & ZH_LENIENT_OBS_FOLD) != 0;
+    /* Names are never empty; an empty value's offset is never read. */
+    size_t b = *base;
+    zh__hslot *slot = h->slots;
     for (size_t i = 0; i < num_fields; i++) {
-        zh_field f = h->slots[i].field;
-        h->slots[i].ent.name_off = rebase(f.name, buf, *base);
-        h->slots[i].ent.name_len = f.name.len;
-        h->slots[i].ent.value_off = rebase(f.value, buf, *base);
-        h->slots[i].ent.value_len = f.value.len;
-        if (folds && f.value.len)
-            unfold(h->store.ptr + h->slots[i].ent.value_off, f.value.len);
+        zh_field f = slot[i].field;
+        slot[i].ent.name_off = b + (size_t)(f.name.ptr - buf);
+        slot[i].ent.name_len = f.name.len;
+        slot[i].ent.value_off = f.value.len ? b + (size_t)(f.value.ptr - buf) : b;
+        slot[i].ent.value_len = f.value.len;
     }
     h->count = num_fields;
+    if (cfg->lenient & ZH_LENIENT_OBS_FOLD) {
+        for (size_t i = 0; i < num_fields; i++)
+            if (slot[i].ent.value_len)
+                unfold(h->store.ptr + slot[i].ent.value_off, slot[i].ent.value_len);
+    }
     return ZH_OK;
 }
 
