@@ -29,7 +29,9 @@ static zh_err pipe_read(zh_conn *c, void *buf, size_t cap, size_t *n)
     memcpy(buf, r->buf + r->head, first);
     if (want > first)
         memcpy((char *)buf + first, r->buf, want - first);
-    r->head = (r->head + want) % r->cap;
+    r->head += want; /* head < cap and want <= cap: one wrap at most */
+    if (r->head >= r->cap)
+        r->head -= r->cap;
     r->len -= want;
     if (r->len == 0)
         r->head = 0; /* keep later writes contiguous */
@@ -56,7 +58,9 @@ static zh_err pipe_writev(zh_conn *c, const zh_slice *iov, size_t iovcnt, size_t
         if (left > space - moved)
             left = space - moved;
         while (left) {
-            size_t tail = (r->head + r->len) % r->cap;
+            size_t tail = r->head + r->len; /* < 2 * cap */
+            if (tail >= r->cap)
+                tail -= r->cap;
             size_t run = r->cap - tail;
             if (run > left)
                 run = left;

@@ -380,7 +380,8 @@ enum { PROC_NEED_INPUT, PROC_HIGH_WATER, PROC_STOPPED };
  * answer any other with 417. (HTTP/1.0 peers' Expect is ignored, §10.1.1.) */
 static bool expectation_ok(const zh_request *req)
 {
-    if (zh_request_version(req) == 0 || zh_request_expect_continue(req))
+    /* Called once the head is done: the parsed framing is the current one. */
+    if (zh_request_version(req) == 0 || req->parse.framing.expect_continue)
         return true;
     return !zh_headers_has(zh_request_headers_const(req), ZH_SLICE_LIT("Expect"));
 }
