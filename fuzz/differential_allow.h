@@ -314,10 +314,12 @@ static inline int dz_same_keep_alive(int z_keep, int hp_keep, const zh_request_h
     if (z_keep == hp_keep || dz_list_irregular(h, "connection") || dz_htab_ows(h, "connection") ||
         dz_trailing_ows(h, "connection"))
         return 1;
-    /* zhttp closes on a "close" element anywhere in the list (RFC 9110 §7.6.1, RFC
-     * 9112 §9.6); http-parser's scanner can lose an earlier "close" to a later
-     * element that starts like one ("close,ce") and keep the connection. */
-    if (!z_keep && hp_keep && (dz_has_comma(h, "connection") || dz_count(h, "connection") > 1))
+    /* zhttp reads each element of a Connection list (RFC 9110 §5.6.1, §7.6.1): a
+     * "close" or "keep-alive" anywhere counts. http-parser's scanner follows one
+     * element at a time and loses earlier or later ones ("close,ce",
+     * "%,_,keep-alive"), so with more than one element (a comma, or several
+     * Connection fields) the two may differ. A single element must agree. */
+    if (dz_has_comma(h, "connection") || dz_count(h, "connection") > 1)
         return 1;
     /* A Connection value with bytes that are not token characters is malformed
      * (RFC 9110 §7.6.1: #connection-option, tokens). zhttp still honours the
