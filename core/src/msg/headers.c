@@ -82,12 +82,6 @@ zh_err zh__store_put(zh_headers *h, zh_slice s, size_t *off)
     return zh_buf_append(&h->store, s.ptr, s.len);
 }
 
-zh_slice zh__store_get(const zh_headers *h, size_t off, size_t len)
-{
-    zh_slice s = { len ? h->store.ptr + off : "", len };
-    return s;
-}
-
 void zh_headers_init(zh_headers *h)
 {
     memset(h, 0, sizeof *h);

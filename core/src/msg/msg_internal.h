@@ -66,7 +66,11 @@ bool zh__is_field_text(zh_slice s);
 /* Appends s to the table's store and returns its offset in *off. */
 zh_err zh__store_put(zh_headers *h, zh_slice s, size_t *off);
 /* A slice of the store. */
-zh_slice zh__store_get(const zh_headers *h, size_t off, size_t len);
+static inline zh_slice zh__store_get(const zh_headers *h, size_t off, size_t len)
+{
+    zh_slice s = { len ? h->store.ptr + off : "", len };
+    return s;
+}
 
 /* Ensures h->cap >= n slots. */
 zh_err zh__headers_reserve(zh_headers *h, size_t n);

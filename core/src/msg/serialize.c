@@ -13,7 +13,9 @@ enum skip_kind { KEEP = 0, SKIP_FRAMING, CONNECTION };
 
 /* Classifies one field name for the writer (and records it in *scan). The
  * switch on the length rules out nearly every name before any comparison. */
-static enum skip_kind classify(zh_slice name, zh_slice value, field_scan *scan)
+static zh_slice field_value(const zh_headers *h, size_t i);
+
+static enum skip_kind classify(const zh_headers *h, size_t i, zh_slice name, field_scan *scan)
 {
     switch (name.len) {
     case 4:
@@ -31,7 +33,7 @@ static enum skip_kind classify(zh_slice name, zh_slice value, field_scan *scan)
             scan->user_agent = true;
         } else if (ZH__NAME_IS(name, "Connection")) {
             scan->connection = true;
-            if (zh_list_has_token(value, ZH_SLICE_LIT("close")))
+            if (zh_list_has_token(field_value(h, i), ZH_SLICE_LIT("close")))
                 scan->connection_close = true;
             return CONNECTION;
         }
@@ -87,9 +89,9 @@ static void scan_fields(const zh_headers *h, field_scan *scan, size_t *kept_byte
     memset(scan, 0, sizeof *scan);
     *kept_bytes = *connection_bytes = 0;
     for (size_t i = 0; i < h->count; i++) {
-        zh_slice name = field_name(h, i), value = field_value(h, i);
-        enum skip_kind k = classify(name, value, scan);
-        size_t n = name.len + value.len + 4;
+        zh_slice name = field_name(h, i);
+        enum skip_kind k = classify(h, i, name, scan);
+        size_t n = name.len + h->slots[i].ent.value_len + 4;
         if (k == KEEP)
             *kept_bytes += n;
         else if (k == CONNECTION)
