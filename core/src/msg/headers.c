@@ -223,10 +223,9 @@ static zh_err put_pair(zh_headers *h, zh_slice name, zh_slice value, size_t *nof
     /* Room is reserved: the store does not move below, so slices of it stay good. */
     char *dst = h->store.ptr + h->store.len;
     *noff = h->store.len;
-    memcpy(dst, name.ptr, name.len);
+    zh__copy(dst, name.ptr, name.len);
     *voff = h->store.len + name.len;
-    if (value.len)
-        memcpy(dst + name.len, value.ptr, value.len);
+    zh__copy(dst + name.len, value.ptr, value.len);
     h->store.len += need;
     return ZH_OK;
 }

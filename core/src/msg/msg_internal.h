@@ -48,6 +48,33 @@ static inline bool zh__nocase_eq(const char *a, const char *b, size_t n)
     return true;
 }
 
+/* memcpy for the short strings of heads (names, values, status lines): up to 16
+ * bytes with two overlapping loads and stores, no call; longer ones go to
+ * memcpy. dst and src must not overlap. */
+static inline void zh__copy(char *dst, const char *src, size_t n)
+{
+    if (n > 16) {
+        memcpy(dst, src, n);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n) {
+        char a = src[0], b = src[n / 2], c = src[n - 1];
+        dst[0] = a;
+        dst[n / 2] = b;
+        dst[n - 1] = c;
+    }
+}
+
 /* name equals the literal lit of length n, ignoring ASCII case. */
 static inline bool zh__name_is(zh_slice name, const char *lit, size_t n)
 {

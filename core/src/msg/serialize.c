@@ -106,8 +106,7 @@ typedef struct writer {
 
 static void put(writer *w, const void *s, size_t n)
 {
-    if (n)
-        memcpy(w->p, s, n);
+    zh__copy(w->p, s, n);
     w->p += n;
 }
 #define PUT_LIT(w, lit) put((w), (lit), sizeof(lit) - 1)
