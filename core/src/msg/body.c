@@ -33,9 +33,7 @@ zh_err zh__body_set(zh__body *b, const void *p, size_t n)
         zh_err e = zh_buf_reserve(&b->data, n > b->data.len ? n - b->data.len : 0);
         if (e != ZH_OK)
             return e;
-        zh_buf_clear(&b->data);
-        if (n)
-            memcpy(b->data.ptr, p, n);
+        zh__copy(b->data.ptr, p, n); /* p is outside the body: no overlap */
         b->data.len = n;
     }
     b->writer = NULL;

@@ -402,7 +402,9 @@ static int process(zh__sconn *c)
                 conn_close(c);
                 return PROC_STOPPED;
             }
-            zh_request_reset(&c->ex->req);
+            /* A new message: zh_request_parse resets the object itself on
+             * its first call from the idle phase, so one reset, not two. */
+            c->ex->req.parse.phase = ZH__PHASE_IDLE;
             c->sent_continue = false;
             c->head_checked = false;
         }
