@@ -37,6 +37,15 @@ static inline bool zh__nocase_eq(const char *a, const char *b, size_t n)
         if (x != y)
             break;
     }
+    if (n >= 8 && i < n && i + 8 > n) {
+        /* Every full word matched; the rest as the final eight bytes
+         * (overlapping the last word). */
+        uint64_t x, y;
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        if (x == y)
+            return true;
+    }
     for (; i < n; i++) {
         unsigned char ca = (unsigned char)a[i], cb = (unsigned char)b[i];
         if (ca == cb)
