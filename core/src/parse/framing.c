@@ -49,6 +49,13 @@ static int for_each_element(zh_slice list, list_fn fn, void *ud)
     return 0;
 }
 
+/* name equals the n-byte lowercase `lower` ignoring case; `canon` is its usual
+ * spelling, tried first with one memcmp. */
+static inline bool name_is_canon(zh_slice name, const char *canon, const char *lower, size_t n)
+{
+    return name.len == n && (memcmp(name.ptr, canon, n) == 0 || name_is(name, lower, n));
+}
+
 struct token_search {
     zh_slice token;
 };
@@ -175,7 +182,7 @@ zh_err zh_decide_framing(const zh_framing_input *in, const zh_parse_config *cfg,
         const zh_field *f = &in->fields[i];
         switch (f->name.len) {
         case 14:
-            if (name_is(f->name, "content-length", 14)) {
+            if (name_is_canon(f->name, "Content-Length", "content-length", 14)) {
                 uint64_t v = 0;
                 zh_err e = zh_parse_content_length(f->value, &v);
                 if (e != ZH_OK) {
@@ -189,14 +196,14 @@ zh_err zh_decide_framing(const zh_framing_input *in, const zh_parse_config *cfg,
             }
             break;
         case 17:
-            if (name_is(f->name, "transfer-encoding", 17)) {
+            if (name_is_canon(f->name, "Transfer-Encoding", "transfer-encoding", 17)) {
                 has_te = true;
                 if (!te.malformed)
                     for_each_element(f->value, scan_coding, &te);
             }
             break;
         case 10:
-            if (name_is(f->name, "connection", 10)) {
+            if (name_is_canon(f->name, "Connection", "connection", 10)) {
                 conn_close |= zh_list_has_token(f->value, close_tok);
                 conn_keep_alive |= zh_list_has_token(f->value, keep_alive_tok);
             }

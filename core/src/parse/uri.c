@@ -47,8 +47,8 @@ zh_err zh_parse_authority(zh_slice a, zh_slice *host, uint16_t *port, bool *has_
     size_t i = 0;
     *has_port = false;
     *port = 0;
-    if (a.len == 0 || memchr(a.ptr, '@', a.len))
-        return ZH_E_BAD_HOST; /* userinfo is never accepted (RFC 9110 §4.2.4) */
+    if (a.len == 0)
+        return ZH_E_BAD_HOST;
     if (a.ptr[0] == '[') {
         /* IP-literal: IPv6 hex groups, ':' and an optional dotted IPv4 tail */
         i = 1;
@@ -59,11 +59,15 @@ zh_err zh_parse_authority(zh_slice a, zh_slice *host, uint16_t *port, bool *has_
             return ZH_E_BAD_HOST;
         i++;
     } else {
-        while (i < a.len && zh__is((unsigned char)a.ptr[i], ZH_CC_REGNAME)) {
-            if (a.ptr[i] == '%' && (a.len - i < 3 || !zh__is((unsigned char)a.ptr[i + 1], ZH_CC_HEX) ||
-                                    !zh__is((unsigned char)a.ptr[i + 2], ZH_CC_HEX)))
+        for (;;) {
+            while (i < a.len && zh__is((unsigned char)a.ptr[i], ZH_CC_REGNAME_PLAIN))
+                i++;
+            if (i == a.len || a.ptr[i] != '%')
+                break;
+            if (a.len - i < 3 || !zh__is((unsigned char)a.ptr[i + 1], ZH_CC_HEX) ||
+                !zh__is((unsigned char)a.ptr[i + 2], ZH_CC_HEX))
                 return ZH_E_BAD_HOST; /* reg-name escapes are "%" HEXDIG HEXDIG */
-            i++;
+            i += 3;
         }
         if (i == 0)
             return ZH_E_BAD_HOST;
@@ -74,6 +78,9 @@ zh_err zh_parse_authority(zh_slice a, zh_slice *host, uint16_t *port, bool *has_
     if (a.ptr[i] != ':')
         return ZH_E_BAD_HOST; /* '@' (userinfo), '/', or any other stray byte */
     i++;
+    /* userinfo is never accepted (RFC 9110 §4.2.4), "user:pw@host" included */
+    if (memchr(a.ptr + i, '@', a.len - i))
+        return ZH_E_BAD_HOST;
     if (i == a.len || a.len - i > 5)
         return ZH_E_BAD_PORT;
     uint32_t p = 0;
@@ -177,11 +184,13 @@ zh_err zh_parse_url(zh_slice url, zh_uri *out)
 
 zh_err zh_validate_request(const zh_request_head *head, const zh_parse_config *cfg)
 {
-    static const zh_slice host_name = { "host", 4 };
     bool lenient = cfg && (cfg->lenient & ZH_LENIENT_HOST);
     const zh_field *host = NULL;
     for (size_t i = 0; i < head->num_fields; i++) {
-        if (zh_slice_eq_nocase(head->fields[i].name, host_name)) {
+        const char *n = head->fields[i].name.ptr;
+        /* c | 0x20 is the letter only for that letter in either case */
+        if (head->fields[i].name.len == 4 && (n[0] | 0x20) == 'h' && (n[1] | 0x20) == 'o' &&
+            (n[2] | 0x20) == 's' && (n[3] | 0x20) == 't') {
             if (host)
                 return ZH_E_DUPLICATE_HOST;
             host = &head->fields[i];
