@@ -473,18 +473,38 @@ END_TEST
 
 START_TEST(response_to_head_has_no_body_bytes)
 {
+    /* RFC 9110 §9.3.2: the fields a GET would get, Content-Length included (§8.6),
+     * and no body. */
     zh_response r;
     zh_response_init(&r);
     zh_response_set_body(&r, "abc", 3);
-    zh_headers_add(zh_response_headers(&r), S("Content-Length"), S("3"));
+    zh_headers_add(zh_response_headers(&r), S("Content-Length"), S("99"));
     zh_buf out = ZH_BUF_INIT;
     zh_msg_defaults d = { .server = S("s"), .content_type = S("text/plain") };
     ck_assert_int_eq(ser_resp(&r, S("HEAD"), &d, &out), ZH_OK);
-    assert_wire(&out, "HTTP/1.1 200 OK\r\nServer: s\r\n\r\n");
+    static const char head[] =
+        "HTTP/1.1 200 OK\r\nServer: s\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\n";
+    assert_wire(&out, head);
     bool done = false;
     ck_assert_int_eq(zh_response_write_body(&r, &out, &done), ZH_OK);
     ck_assert(done);
-    assert_wire(&out, "HTTP/1.1 200 OK\r\nServer: s\r\n\r\n");
+    assert_wire(&out, head);
+    /* no content at all: Content-Length 0, no Content-Type */
+    zh_buf_clear(&out);
+    zh_response_set_body(&r, "", 0);
+    ck_assert_int_eq(ser_resp(&r, S("HEAD"), &d, &out), ZH_OK);
+    assert_wire(&out, "HTTP/1.1 200 OK\r\nServer: s\r\nContent-Length: 0\r\n\r\n");
+    /* 204 and 304 to HEAD still get no Content-Length (§8.6, §15.3.5, §15.4.5) */
+    zh_buf_clear(&out);
+    zh_response_set_status(&r, 204);
+    ck_assert_int_eq(ser_resp(&r, S("HEAD"), NULL, &out), ZH_OK);
+    assert_wire(&out, "HTTP/1.1 204 No Content\r\n\r\n");
+    zh_buf_clear(&out);
+    zh_response_set_status(&r, 304);
+    ck_assert_int_eq(ser_resp(&r, S("HEAD"), NULL, &out), ZH_OK);
+    assert_wire(&out, "HTTP/1.1 304 Not Modified\r\n\r\n");
+    zh_response_set_status(&r, 200);
+    zh_response_set_body(&r, "abc", 3);
     /* the method is compared exactly: "head" is another method */
     zh_buf_clear(&out);
     ck_assert_int_eq(ser_resp(&r, S("head"), NULL, &out), ZH_OK);

@@ -362,8 +362,10 @@ ZH_API int64_t zh_response_content_length(const zh_response *resp);
  *   the user's fields in order, except Content-Length and Transfer-Encoding
  *     (always written by the library) and Connection when closing (replaced)
  *   Content-Type: defaults.content_type if there is a body and the user set none
- *   framing (RFC 9110 §6.4.1, §8.6; RFC 9112 §6.1): for 1xx, 204 and 304 and for
- *     any answer to HEAD: no Content-Length, no Transfer-Encoding, NO body bytes;
+ *   framing (RFC 9110 §6.4.1, §8.6; RFC 9112 §6.1): for 1xx, 204 and 304: no
+ *     Content-Length, no Transfer-Encoding, NO body bytes; for an answer to HEAD:
+ *     the fields a GET would get (§9.3.2), Content-Length: body length when the
+ *     body is set as bytes (none when streamed), and NO body bytes;
  *     otherwise Content-Length: body length, or for a streamed body
  *     Transfer-Encoding: chunked (HTTP/1.1 response to an HTTP/1.1 peer) or, for
  *     HTTP/1.0, a body delimited by closing the connection (Connection: close)

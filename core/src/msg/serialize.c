@@ -302,12 +302,16 @@ zh_err zh_request_write_body(zh_request *req, zh_buf *out, bool *done)
 
 /* ---------------------------------------------------------------- response */
 
-/* RFC 9110 §6.4.1 / §15.2, §15.3.5, §15.4.5, §9.3.2: no content in a response to
- * HEAD, in 1xx, 204 and 304. */
+/* RFC 9110 §6.4.1 / §15.2, §15.3.5, §15.4.5: no content in 1xx, 204 and 304. */
+static bool status_has_no_body(int status)
+{
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+/* §9.3.2: no content in a response to HEAD either. */
 static bool response_has_no_body(int status, zh_slice request_method)
 {
-    return (status >= 100 && status < 200) || status == 204 || status == 304 ||
-           METHOD_IS(request_method, "HEAD");
+    return status_has_no_body(status) || METHOD_IS(request_method, "HEAD");
 }
 
 zh_err zh_response_serialize(zh_response *resp, zh_slice request_method,
@@ -343,8 +347,11 @@ zh_err zh__response_serialize(zh_response *resp, zh_slice request_method,
     bool put_server = !scan.server && d->server.len;
     bool put_date = !scan.date && d->date.len;
     size_t body_len = resp->body.data.len;
+    /* A HEAD response carries the fields a GET would (§9.3.2), Content-Length
+     * included when the body is known (§8.6), but not the body itself. */
+    bool head_length = mode == ZH__WIRE_NONE && !streaming && !status_has_no_body(resp->status);
     bool has_body = mode == ZH__WIRE_CHUNKED || mode == ZH__WIRE_CLOSE ||
-                    (mode == ZH__WIRE_LENGTH && body_len);
+                    ((mode == ZH__WIRE_LENGTH || head_length) && body_len);
     bool put_ctype = has_body && !scan.content_type && d->content_type.len;
     size_t cl_digits = digits(body_len);
     zh_slice conn = connection_value(close, &scan, d);
@@ -363,7 +370,7 @@ zh_err zh__response_serialize(zh_response *resp, zh_slice request_method,
     n += kept + (drop_connection ? 0 : conn_bytes);
     if (put_ctype)
         n += FIELD_LEN("Content-Type", d->content_type);
-    if (mode == ZH__WIRE_LENGTH)
+    if (mode == ZH__WIRE_LENGTH || head_length)
         n += 16 + cl_digits + 2;
     else if (mode == ZH__WIRE_CHUNKED)
         n += FIELD_LEN("Transfer-Encoding", ZH_SLICE_LIT("chunked"));
@@ -395,7 +402,7 @@ zh_err zh__response_serialize(zh_response *resp, zh_slice request_method,
     put_user_fields(&w, &resp->headers, drop_connection);
     if (put_ctype)
         PUT_FIELD(&w, "Content-Type", d->content_type);
-    if (mode == ZH__WIRE_LENGTH) {
+    if (mode == ZH__WIRE_LENGTH || head_length) {
         PUT_LIT(&w, "Content-Length: ");
         put_u64(&w, body_len, cl_digits);
         PUT_LIT(&w, "\r\n");
