@@ -53,7 +53,9 @@ static int for_each_element(zh_slice list, list_fn fn, void *ud)
  * spelling, tried first with one memcmp. */
 static inline bool name_is_canon(zh_slice name, const char *canon, const char *lower, size_t n)
 {
-    return name.len == n && (memcmp(name.ptr, canon, n) == 0 || name_is(name, lower, n));
+    /* lower[0] is a letter: c | 0x20 equals it only for that letter in either case */
+    return name.len == n && (name.ptr[0] | 0x20) == lower[0] &&
+           (memcmp(name.ptr, canon, n) == 0 || name_is(name, lower, n));
 }
 
 struct token_search {
