@@ -7,7 +7,19 @@
  *   mode byte: bit 0 the clock runs (+700 ms per step: head/idle/write timeouts fire),
  *   bit 1 zh_server_stop once the traffic is sent (graceful shutdown), bit 2 small
  *   pooled buffers (256 bytes: large heads take the one-off buffer), bits 3-4 timeouts
- *   scaled down (x1, /10, /100, /1000).
+ *   scaled down (x1, /10, /100, /1000), bit 5 the handler streams the echo through a
+ *   body writer (chunked, in small pieces), bit 6 max_conns is 1 and a second
+ *   connection is offered (it must be refused with ZH_E_TOO_MANY_CONNECTIONS, and
+ *   one offered after zh_server_stop with ZH_E_SHUTDOWN), bit 7 the handler asks
+ *   for Connection: close (zh_ctx_close_after) on every response.
+ *   Traffic starting with the magic "\xffZ" carries one more byte of options (the
+ *   traffic is what follows it): bit 0 the client reads nothing during the first 12
+ *   steps (the server's writes block: back-pressure, write timer), bit 1 pool debug
+ *   on (zh_pool_debug_set), bit 2 no Server header (server_name ""), bit 3 an
+ *   invalid server_name (every response is unsendable: the server writes no final
+ *   response and closes), bit 4 a 512-byte pipe (writes block all the time).
+ *   Unless max_conns is 1 (mode bit 6), a second connection is served beside the
+ *   first, carrying one fixed GET.
  * The client writes its bytes as the pipe accepts them, then half-closes; the server
  * is pumped (single thread, injected clock) until it closes its end.
  * Properties (abort on violation):
@@ -18,12 +30,19 @@
  *    target, version, fields, body), and every one of them is answered unless the
  *    server ended with an error status (>= 400, then nothing follows it) or was
  *    stopped or timed out (then a prefix of them is answered);
+ *  - with zh_ctx_close_after, at most one request is answered;
+ *  - the second connection gets exactly the echo of its one request (or, when
+ *    stopped, timed out or unsendable, nothing final), whatever the first one does;
+ *  - without a Server name, no response carries a Server field;
+ *  - zh_server_conn_count is 1 while the connection is open and 0 after it closed;
+ *    after zh_server_stop the server reports itself drained;
  *  - no leak (LeakSanitizer) and no allocation left behind by the pools. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_support.h"
+#include "zhttp/alloc.h"
 #include "zhttp/conn.h"
 #include "zhttp/msg.h"
 #include "zhttp/server.h"
@@ -67,6 +86,59 @@ static void echo_of(const zh_request *req, fz_log *l)
     fz_log_put(l, b.ptr, b.len);
 }
 
+/* The streaming handler: the echo body, handed out by a body writer in pieces of
+ * 1, 2, 3, ... bytes (an empty piece first: the writer may append nothing). */
+typedef struct stream_state {
+    fz_log body;
+    size_t pos, step;
+    int close_after;
+} stream_state;
+
+static zh_err stream_writer(void *ud, zh_buf *out, bool *done)
+{
+    stream_state *st = ud;
+    size_t n = st->body.len - st->pos < st->step ? st->body.len - st->pos : st->step;
+    st->step++;
+    if (n > 0 && zh_buf_append(out, st->body.p + st->pos, n) != ZH_OK)
+        return ZH_E_NOMEM;
+    st->pos += n;
+    *done = st->pos == st->body.len;
+    return ZH_OK;
+}
+
+static void stream_handler(zh_ctx *ctx)
+{
+    stream_state *st = zh_ctx_user_data(ctx);
+    zh_echo_handler(ctx);
+    zh_response *resp = zh_ctx_response(ctx);
+    zh_slice b = zh_response_body(resp);
+    st->body.len = 0;
+    fz_log_put(&st->body, b.ptr, b.len);
+    st->pos = st->step = 0;
+    zh_response_set_body_writer(resp, stream_writer, st);
+    FZ_CHECK(zh_response_body(resp).len == 0); /* the writer replaces the bytes */
+    if (st->close_after)
+        zh_ctx_close_after(ctx);
+}
+
+static void close_handler(zh_ctx *ctx)
+{
+    FZ_CHECK(zh_ctx_conn(ctx) != NULL);
+    zh_echo_handler(ctx);
+    zh_ctx_close_after(ctx);
+}
+
+/* The Server field of a final response: the configured name, none when it is "". */
+static void check_server_field(const zh_response *r, uint8_t opt)
+{
+    zh_slice v;
+    bool has = zh_headers_get(zh_response_headers_const(r), ZH_SLICE_LIT("Server"), &v);
+    if (opt & 4u)
+        FZ_CHECK(!has);
+    else
+        FZ_CHECK(has && zh_slice_eq(v, ZH_SLICE_LIT("zhttp")));
+}
+
 /* The requests a correct server reads from the traffic, in order. */
 static size_t model(const char *buf, size_t len, const zh_parse_config *cfg, expected *ex)
 {
@@ -98,12 +170,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     zh_parse_config cfg = fz_config(fz_take_byte(&in));
     uint8_t io = fz_take_byte(&in);
     uint8_t mode = fz_take_byte(&in);
+    uint8_t opt = 0;
+    if (in.n >= 2 && in.p[0] == 0xff && in.p[1] == 'Z') {
+        in.p += 2;
+        in.n -= 2;
+        opt = fz_take_byte(&in);
+    }
     const char *buf = (const char *)in.p;
     size_t len = in.n, piece = (size_t)(io >> 4) * 37 + 1;
+    bool pool_debug_was = zh_pool_debug();
+    zh_pool_debug_set((opt & 2u) != 0);
 
     zh_server_config sc;
     zh_server_config_init(&sc);
-    sc.handler = zh_echo_handler;
+    static stream_state sst;
+    sst = (stream_state){ .close_after = (mode & 128u) != 0 };
+    sc.handler = (mode & 32u) ? stream_handler : (mode & 128u) ? close_handler : zh_echo_handler;
+    sc.user_data = &sst;
+    if (mode & 64u)
+        sc.max_conns = 1;
+    if (opt & 4u)
+        sc.server_name = "";
+    if (opt & 8u)
+        sc.server_name = "bad\r\nname";
+    int unsendable = (opt & 8u) != 0;
+    int may_truncate = (opt & 1u) && (mode & 1u); /* a write timeout may fire */
     sc.parse = cfg;
     uint64_t now = 1000;
     sc.clock = test_clock;
@@ -118,14 +209,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     zh_server *srv = NULL;
     FZ_CHECK(zh_server_create(&sc, &srv) == ZH_OK);
     zh_pipe_pair pp;
-    FZ_CHECK(zh_pipe_pair_init(&pp, 1u << 16) == ZH_OK);
+    FZ_CHECK(zh_pipe_pair_init(&pp, (opt & 16u) ? 512 : 1u << 16) == ZH_OK);
     zh_pipe_pair_set_max_io(&pp, ios[io & 15u]);
     zh_conn *cli = zh_pipe_conn(&pp, 0);
+    FZ_CHECK(zh_server_conn_count(srv) == 0);
     FZ_CHECK(zh_server_serve_conn(srv, zh_pipe_conn(&pp, 1)) == ZH_OK);
+    FZ_CHECK(zh_server_conn_count(srv) == 1);
+    zh_pipe_pair extra;
+    FZ_CHECK(zh_pipe_pair_init(&extra, 1u << 14) == ZH_OK);
+    zh_conn *xcli = zh_pipe_conn(&extra, 0);
+    int second = !(mode & 64u);
+    if (!second) {
+        FZ_CHECK(zh_server_serve_conn(srv, zh_pipe_conn(&extra, 1)) == ZH_E_TOO_MANY_CONNECTIONS);
+    } else {
+        static const char get2[] = "GET /second?x=1 HTTP/1.1\r\nHost: two\r\n\r\n";
+        size_t n = 0;
+        FZ_CHECK(zh_server_serve_conn(srv, zh_pipe_conn(&extra, 1)) == ZH_OK);
+        FZ_CHECK(zh_server_conn_count(srv) == 2);
+        FZ_CHECK(zh_conn_write(xcli, get2, sizeof get2 - 1, &n) == ZH_OK && n == sizeof get2 - 1);
+        FZ_CHECK(zh_conn_shutdown_write(xcli) == ZH_OK);
+    }
+    fz_log xout = { 0 };
+    int xeof = 0;
 
     fz_log out = { 0 };
     size_t pos = 0;
-    int shut = 0, idle = 0, eof = 0;
+    int shut = 0, idle = 0, eof = 0, stopped = 0, steps = 0;
     char tmp[4096];
     for (;;) {
         int moved = 0;
@@ -142,14 +251,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if (!shut) {
             zh_conn_shutdown_write(cli);
             shut = moved = 1;
-            if (mode & 2u)
+            if (mode & 2u) {
                 zh_server_stop(srv);
+                stopped = 1;
+                if (mode & 64u)
+                    FZ_CHECK(zh_server_serve_conn(srv, zh_pipe_conn(&extra, 1)) == ZH_E_SHUTDOWN);
+            }
         }
         if (mode & 1u)
             now += 700;
         if (zh_server_pump(srv, 0) > 0)
             moved = 1;
-        for (;;) {
+        while (second && !xeof) {
+            size_t n = 0;
+            zh_err e = zh_conn_read(xcli, tmp, sizeof tmp, &n);
+            if (e == ZH_OK && n > 0) {
+                fz_log_put(&xout, tmp, n);
+                moved = 1;
+                continue;
+            }
+            if (e == ZH_E_CLOSED)
+                xeof = 1;
+            break;
+        }
+        steps++;
+        for (; !((opt & 1u) && steps <= 12);) {
             size_t n = 0;
             zh_err e = zh_conn_read(cli, tmp, sizeof tmp, &n);
             if (e == ZH_OK && n > 0) {
@@ -161,12 +287,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 eof = 1;
             break;
         }
-        if (eof && zh_pipe_end_closed(&pp, 1))
+        FZ_CHECK(zh_server_conn_count(srv) ==
+                 (size_t)!zh_pipe_end_closed(&pp, 1) + (size_t)(second && !zh_pipe_end_closed(&extra, 1)));
+        if (eof && zh_pipe_end_closed(&pp, 1) && (!second || (xeof && zh_pipe_end_closed(&extra, 1))))
             break;
-        idle = moved ? 0 : idle + 1;
+        idle = moved || steps <= 12 ? 0 : idle + 1;
         /* after the client's EOF, a server that neither moves nor closes hangs */
         FZ_CHECK(idle < 16);
     }
+
+    FZ_CHECK(zh_server_conn_count(srv) == 0);
+    FZ_CHECK(zh_server_drained(srv) == (stopped != 0));
 
     /* check the answers against the requests */
     static expected ex[MAX_REQUESTS];
@@ -197,6 +328,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (rc == ZH_INCOMPLETE)
                 rc = zh_response_parse_eof(&r);
         }
+        if (rc != ZH_OK && may_truncate)
+            break; /* the write timeout cut the last response short */
         FZ_CHECK(rc == ZH_OK);
         FZ_CHECK(used > 0);
         off += used;
@@ -206,6 +339,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     used, answered, nreq);
         if (st < 200)
             continue;
+        FZ_CHECK(!unsendable);
+        check_server_field(&r, opt);
         if (st != 200) {
             FZ_CHECK(st >= 400);
             ended_with_error = 1;
@@ -219,13 +354,53 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         answered++;
     }
-    if (!ended_with_error && !(mode & 3u))
-        FZ_CHECK(answered == nreq);
+    if (mode & 128u)
+        FZ_CHECK(answered <= 1); /* Connection: close after the first */
+    if (!ended_with_error && !(mode & 3u) && !may_truncate && !unsendable)
+        FZ_CHECK(answered == ((mode & 128u) && nreq > 1 ? 1 : nreq));
+
+    /* the second connection: its one request, answered whatever the first did */
+    if (second) {
+        static const char get2[] = "GET /second?x=1 HTTP/1.1\r\nHost: two\r\n\r\n";
+        expected ex2[1];
+        size_t n2 = model(get2, sizeof get2 - 1, &cfg, ex2);
+        size_t xoff = 0, finals = 0;
+        while (xoff < xout.len) {
+            size_t used = 0;
+            zh_response_reset(&r);
+            zh_err rc = zh_response_parse(&r, xout.p + xoff, xout.len - xoff, ZH_SLICE_LIT("GET"), &rcfg, &used);
+            if (rc == ZH_INCOMPLETE)
+                rc = zh_response_parse_eof(&r);
+            FZ_CHECK(rc == ZH_OK && used > 0);
+            xoff += used;
+            int st = zh_response_status(&r);
+            FZ_CHECK(st >= 400 || st == 200);
+            FZ_CHECK(!unsendable);
+            check_server_field(&r, opt);
+            finals++;
+            if (st == 200) {
+                zh_slice body = zh_response_body(&r);
+                FZ_CHECK(n2 == 1);
+                FZ_CHECK(body.len == ex2[0].echo.len && memcmp(body.ptr, ex2[0].echo.p, body.len) == 0);
+            }
+        }
+        FZ_CHECK(finals <= 1);
+        if (!(mode & 3u) && !unsendable)
+            FZ_CHECK(finals == 1);
+        if (n2 == 1)
+            fz_log_free(&ex2[0].echo);
+        else
+            FZ_CHECK(finals == 0 || zh_response_status(&r) >= 400);
+    }
+    fz_log_free(&xout);
     zh_response_dispose(&r);
     for (size_t i = 0; i < nreq; i++)
         fz_log_free(&ex[i].echo);
     fz_log_free(&out);
     zh_server_destroy(srv);
     zh_pipe_pair_dispose(&pp);
+    zh_pipe_pair_dispose(&extra);
+    fz_log_free(&sst.body);
+    zh_pool_debug_set(pool_debug_was);
     return 0;
 }

@@ -236,6 +236,44 @@ def main():
     write(os.path.join(root, "server"), "small-buffers-big-cookie", b"\x00\x00\x04" + REQUESTS["big-cookie"]
           + REQUESTS["post-json"])
     write(os.path.join(root, "server"), "idle-timeout", b"\x00\x00\x19" + REQUESTS["http10-keepalive"])
+    # server mode bits 5-7: streaming handler, max_conns 1 + a refused second
+    # connection, Connection: close from the handler; and paths the modes above miss
+    write(os.path.join(root, "server"), "stream-pipelined", b"\x00\x00\x20" + pipelined)
+    write(os.path.join(root, "server"), "stream-head-close", b"\x00\x00\xa0" + REQUESTS["post-json"]
+          + REQUESTS["head"])
+    write(os.path.join(root, "server"), "close-after-pipelined", b"\x00\x03\x80" + pipelined)
+    write(os.path.join(root, "server"), "max-conns-stop", b"\x00\x00\x42" + pipelined)
+    write(os.path.join(root, "server"), "stream-small-buffers", b"\x00\x00\x24" + pipelined * 3)
+    write(os.path.join(root, "server"), "expect-unknown", b"\x00\x00\x00" +
+          msg("PUT /f HTTP/1.1", "Host: h", "Expect: something-else", "Content-Length: 2", body="ab"))
+    write(os.path.join(root, "server"), "expect-head-only-timeout", b"\x00\x01\x19" +
+          msg("PUT /f HTTP/1.1", "Host: h", "Expect: 100-continue", "Content-Length: 4"))
+    write(os.path.join(root, "server"), "tiny-limits-long-target", b"\x80\x00\x00" +
+          msg("GET /" + "a" * 200 + " HTTP/1.1", "Host: h"))
+    write(os.path.join(root, "server"), "tiny-limits-big-head", b"\x80\x00\x04" +
+          msg("GET / HTTP/1.1", "Host: h", "X-A: " + "b" * 20, "X-B: " + "c" * 20, "X-C: d",
+              "X-D: e", "X-E: f"))
+    write(os.path.join(root, "server"), "tiny-limits-big-body", b"\x80\x00\x00" +
+          msg("POST / HTTP/1.1", "Host: h", "Content-Length: AUTO", body="z" * 100))
+    write(os.path.join(root, "server"), "small-buffers-head-over-limit", b"\xa0\x00\x04" +
+          REQUESTS["big-cookie"])
+    write(os.path.join(root, "server"), "stop-idle-grace", b"\x00\x01\x0a" + REQUESTS["browser-get"]
+          + b"GET /unfinished HTTP/1.1\r\nHost: h\r\n")
+    write(os.path.join(root, "server"), "write-timeout-one-byte-pipe", b"\x00\x01\x19" +
+          pipelined * 4)
+    # server extended options: traffic starting "\xffZ" + options byte
+    write(os.path.join(root, "server"), "opt-stall-reader", b"\x00\x00\x00\xffZ\x01" + pipelined * 2)
+    write(os.path.join(root, "server"), "opt-stall-write-timeout", b"\x00\x00\x19\xffZ\x01" +
+          pipelined * 4)
+    write(os.path.join(root, "server"), "opt-pool-debug-no-server-name", b"\x00\x00\x00\xffZ\x06" +
+          pipelined)
+    write(os.path.join(root, "server"), "opt-pool-debug-max-conns", b"\x00\x00\x42\xffZ\x02" +
+          REQUESTS["browser-get"])
+    write(os.path.join(root, "server"), "opt-unsendable", b"\x00\x00\x00\xffZ\x08" + REQUESTS["expect"]
+          + REQUESTS["browser-get"])
+    write(os.path.join(root, "server"), "opt-tiny-pipe-stream", b"\x00\x00\x20\xffZ\x10" + pipelined * 3)
+    write(os.path.join(root, "server"), "opt-tiny-pipe-small-buffers", b"\x00\x00\x04\xffZ\x10" +
+          pipelined * 6)
     write(os.path.join(root, "client"), "keepalive-two", b"\x00\x00" + RESPONSES["ok-length"] +
           RESPONSES["chunked"])
     write(os.path.join(root, "client"), "keepalive-continue-then-close", b"\x00\x10" +
