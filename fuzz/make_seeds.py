@@ -282,6 +282,25 @@ def main():
     write(os.path.join(root, "client"), "head-method", b"\x00\x01" + RESPONSES["ok-length"])
     write(os.path.join(root, "client"), "truncated-length", b"\x00\x00" + RESPONSES["ok-length"][:-3])
     write(os.path.join(root, "client"), "truncated-chunked", b"\x00\x00" + RESPONSES["chunked"][:-4])
+    # client extended options: server bytes starting "\xffZ" + options byte
+    ka = RESPONSES["ok-length"] + RESPONSES["chunked"] + RESPONSES["no-content"] + \
+        RESPONSES["continue"] + RESPONSES["cookies"] + RESPONSES["redirect"]
+    write(os.path.join(root, "client"), "opt-stream-body-post", b"\x00\x02\xffZ\x01" + RESPONSES["ok-length"])
+    write(os.path.join(root, "client"), "opt-stream-body-put-tiny-pipe", b"\x00\x03\xffZ\x03" +
+          RESPONSES["chunked"])
+    write(os.path.join(root, "client"), "opt-server-closes-first", b"\x00\x00\xffZ\x04" + ka)
+    write(os.path.join(root, "client"), "opt-server-closes-first-short-io", b"\x00\x08\xffZ\x24" + ka)
+    write(os.path.join(root, "client"), "opt-bad-user-agent", b"\x00\x00\xffZ\x08" + RESPONSES["ok-length"])
+    write(os.path.join(root, "client"), "opt-six-requests", b"\x00\x00\xffZ\x10" + ka)
+    write(os.path.join(root, "client"), "opt-six-requests-release", b"\x00\x05\xffZ\x30" + ka)
+    write(os.path.join(root, "client"), "opt-evict-other-host", b"\x00\x00\xffZ\x50" + ka)
+    write(os.path.join(root, "client"), "opt-six-then-close", b"\x00\x00\xffZ\x14" +
+          RESPONSES["ok-length"] + RESPONSES["chunked"] + RESPONSES["error-close"])
+    write(os.path.join(root, "client"), "opt-tiny-head-limit", b"\x80\x00\xffZ\x10" + ka)
+    write(os.path.join(root, "client"), "opt-server-closes-idle", b"\x00\x80\xffZ\x04" + ka)
+    write(os.path.join(root, "client"), "opt-rude-tiny-pipe", b"\x00\x02\xffZ\x83" + RESPONSES["error-close"])
+    write(os.path.join(root, "client"), "opt-rude-keepalive", b"\x00\x80\xffZ\x90" + ka)
+    write(os.path.join(root, "client"), "opt-all", b"\x00\x0b\xffZ\x77" + ka)
     write(os.path.join(root, "roundtrip"), "resp-head", b"\x00\x03" + RESPONSES["ok-length"])
     for i, (sel, t) in enumerate(URIS):
         write(os.path.join(root, "uri"), "%02d" % i, bytes([sel]) + t)
