@@ -6,9 +6,9 @@
  *   (0: unlimited), bits 4-7 -> the client writes pieces of (n * 37 + 1) bytes.
  *   mode byte: bit 0 the clock runs (+700 ms per step: head/idle/write timeouts fire),
  *   bit 1 zh_server_stop once the traffic is sent (graceful shutdown), bit 2 small
- *   pooled buffers (256 bytes: large heads take the one-off buffer), bits 3-4 timeouts
+ *   pooled buffers (256 bytes, raised to the minimum 1024: large heads take the one-off buffer), bits 3-4 timeouts
  *   scaled down (x1, /10, /100, /1000), bit 5 the handler streams the echo through a
- *   body writer (chunked, in small pieces), bit 6 max_conns is 1 and a second
+ *   body writer (chunked, in small pieces), bit 6 max_conns is 0 (i.e. 1) and a second
  *   connection is offered (it must be refused with ZH_E_TOO_MANY_CONNECTIONS, and
  *   one offered after zh_server_stop with ZH_E_SHUTDOWN), bit 7 the handler asks
  *   for Connection: close (zh_ctx_close_after) on every response.
@@ -17,7 +17,11 @@
  *   steps (the server's writes block: back-pressure, write timer), bit 1 pool debug
  *   on (zh_pool_debug_set), bit 2 no Server header (server_name ""), bit 3 an
  *   invalid server_name (every response is unsendable: the server writes no final
- *   response and closes), bit 4 a 512-byte pipe (writes block all the time).
+ *   response and closes), bit 4 a 512-byte pipe (writes block all the time), bits 5-7
+ *   n > 0: the n-th library allocation once the connections are served fails
+ *   (zh_alloc_fail_after; with pool debug every buffer and message is one): the
+ *   server must answer 500, or close, and leak nothing; the last response on the
+ *   wire may then be cut short and only a prefix of the requests answered.
  *   Unless max_conns is 1 (mode bit 6), a second connection is served beside the
  *   first, carrying one fixed GET.
  * The client writes its bytes as the pipe accepts them, then half-closes; the server
@@ -139,6 +143,72 @@ static void check_server_field(const zh_response *r, uint8_t opt)
         FZ_CHECK(has && zh_slice_eq(v, ZH_SLICE_LIT("zhttp")));
 }
 
+static size_t model(const char *buf, size_t len, const zh_parse_config *cfg, expected *ex);
+
+/* The output of a connection that sent the one request req, then EOF: at most one
+ * final response, a 200 with exactly its echo or an error; exactly one when
+ * must_answer; cut short only when may_cut. */
+static void check_single(const fz_log *out, const char *req, const zh_parse_config *cfg,
+                         zh_response *r, uint8_t opt, int may_cut, int must_answer)
+{
+    zh_parse_config rcfg = ZH_PARSE_CONFIG_DEFAULT;
+    rcfg.limits.max_body = UINT64_MAX >> 2;
+    expected ex2[1];
+    size_t n2 = model(req, strlen(req), cfg, ex2);
+    size_t off = 0, finals = 0;
+    int last = 0;
+    while (off < out->len) {
+        size_t used = 0;
+        zh_response_reset(r);
+        zh_err rc = zh_response_parse(r, out->p + off, out->len - off, ZH_SLICE_LIT("GET"), &rcfg, &used);
+        if (rc == ZH_INCOMPLETE)
+            rc = zh_response_parse_eof(r);
+        if (rc != ZH_OK && may_cut)
+            break; /* cut short by a failed allocation */
+        FZ_CHECK(rc == ZH_OK && used > 0);
+        off += used;
+        int st = zh_response_status(r);
+        FZ_CHECK(st >= 400 || st == 200);
+        FZ_CHECK(!(opt & 8u)); /* an unsendable response is never sent */
+        check_server_field(r, opt);
+        finals++;
+        last = st;
+        if (st == 200) {
+            zh_slice body = zh_response_body(r);
+            FZ_CHECK(n2 == 1);
+            FZ_CHECK(body.len == ex2[0].echo.len && memcmp(body.ptr, ex2[0].echo.p, body.len) == 0);
+        }
+    }
+    FZ_CHECK(finals <= 1);
+    if (must_answer)
+        FZ_CHECK(finals == 1);
+    if (n2 == 1)
+        fz_log_free(&ex2[0].echo);
+    else
+        FZ_CHECK(finals == 0 || last >= 400);
+}
+
+/* What zh_server_create refuses, and the NULL server. */
+static void check_bad_configs(const zh_server_config *good)
+{
+    zh_server_config c = *good;
+    zh_server *s = (zh_server *)&c;
+    c.handler = NULL;
+    FZ_CHECK(zh_server_create(&c, &s) == ZH_E_INVALID_ARGUMENT);
+    c = *good;
+    c.workers = 0;
+    FZ_CHECK(zh_server_create(&c, &s) == ZH_E_INVALID_ARGUMENT);
+    FZ_CHECK(zh_server_create(good, NULL) == ZH_E_INVALID_ARGUMENT);
+    FZ_CHECK(zh_server_create(NULL, &s) == ZH_E_INVALID_ARGUMENT);
+    FZ_CHECK(zh_server_pump(NULL, 0) == 0);
+    FZ_CHECK(zh_server_conn_count(NULL) == 0);
+    FZ_CHECK(!zh_server_drained(NULL));
+    FZ_CHECK(zh_server_port(NULL) == 0);
+    FZ_CHECK(zh_ctx_request(NULL) == NULL && zh_ctx_response(NULL) == NULL);
+    FZ_CHECK(zh_ctx_user_data(NULL) == NULL && zh_ctx_conn(NULL) == NULL);
+    zh_server_destroy(NULL);
+}
+
 /* The requests a correct server reads from the traffic, in order. */
 static size_t model(const char *buf, size_t len, const zh_parse_config *cfg, expected *ex)
 {
@@ -188,13 +258,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sc.handler = (mode & 32u) ? stream_handler : (mode & 128u) ? close_handler : zh_echo_handler;
     sc.user_data = &sst;
     if (mode & 64u)
-        sc.max_conns = 1;
+        sc.max_conns = 0; /* means 1 */
     if (opt & 4u)
         sc.server_name = "";
     if (opt & 8u)
         sc.server_name = "bad\r\nname";
     int unsendable = (opt & 8u) != 0;
-    int may_truncate = (opt & 1u) && (mode & 1u); /* a write timeout may fire */
+    unsigned fail_at = opt >> 5;
+    /* a write timeout may fire, or a failed allocation close a connection */
+    int may_truncate = ((opt & 1u) && (mode & 1u)) || fail_at;
     sc.parse = cfg;
     uint64_t now = 1000;
     sc.clock = test_clock;
@@ -207,7 +279,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sc.write_timeout_ms /= scale[(mode >> 3) & 3u];
     sc.shutdown_grace_ms /= scale[(mode >> 3) & 3u];
     zh_server *srv = NULL;
+    check_bad_configs(&sc);
     FZ_CHECK(zh_server_create(&sc, &srv) == ZH_OK);
+    FZ_CHECK(zh_server_port(srv) == 0); /* not listening */
+    FZ_CHECK(zh_server_serve_conn(srv, NULL) == ZH_E_INVALID_ARGUMENT);
     zh_pipe_pair pp;
     FZ_CHECK(zh_pipe_pair_init(&pp, (opt & 16u) ? 512 : 1u << 16) == ZH_OK);
     zh_pipe_pair_set_max_io(&pp, ios[io & 15u]);
@@ -231,6 +306,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fz_log xout = { 0 };
     int xeof = 0;
+    zh_alloc_fail_after(fail_at, false);
 
     fz_log out = { 0 };
     size_t pos = 0;
@@ -296,6 +372,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(idle < 16);
     }
 
+    zh_alloc_fail_after(0, false);
     FZ_CHECK(zh_server_conn_count(srv) == 0);
     FZ_CHECK(zh_server_drained(srv) == (stopped != 0));
 
@@ -360,37 +437,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(answered == ((mode & 128u) && nreq > 1 ? 1 : nreq));
 
     /* the second connection: its one request, answered whatever the first did */
-    if (second) {
-        static const char get2[] = "GET /second?x=1 HTTP/1.1\r\nHost: two\r\n\r\n";
-        expected ex2[1];
-        size_t n2 = model(get2, sizeof get2 - 1, &cfg, ex2);
-        size_t xoff = 0, finals = 0;
-        while (xoff < xout.len) {
-            size_t used = 0;
-            zh_response_reset(&r);
-            zh_err rc = zh_response_parse(&r, xout.p + xoff, xout.len - xoff, ZH_SLICE_LIT("GET"), &rcfg, &used);
-            if (rc == ZH_INCOMPLETE)
-                rc = zh_response_parse_eof(&r);
-            FZ_CHECK(rc == ZH_OK && used > 0);
-            xoff += used;
-            int st = zh_response_status(&r);
-            FZ_CHECK(st >= 400 || st == 200);
-            FZ_CHECK(!unsendable);
-            check_server_field(&r, opt);
-            finals++;
-            if (st == 200) {
-                zh_slice body = zh_response_body(&r);
-                FZ_CHECK(n2 == 1);
-                FZ_CHECK(body.len == ex2[0].echo.len && memcmp(body.ptr, ex2[0].echo.p, body.len) == 0);
-            }
+    static const char get2[] = "GET /second?x=1 HTTP/1.1\r\nHost: two\r\n\r\n";
+    if (second)
+        check_single(&xout, get2, &cfg, &r, opt, fail_at != 0,
+                     !(mode & 3u) && !unsendable && !fail_at);
+    /* a third connection once the others are gone (its object comes back from the
+     * pool): served and answered like the second */
+    if (!stopped) {
+        static const char get3[] = "POST /third HTTP/1.1\r\nHost: three\r\nContent-Length: 3\r\n\r\nabc";
+        zh_pipe_pair third;
+        fz_log tout = { 0 };
+        FZ_CHECK(zh_pipe_pair_init(&third, 1u << 14) == ZH_OK);
+        zh_conn *tcli = zh_pipe_conn(&third, 0);
+        size_t n = 0;
+        FZ_CHECK(zh_server_serve_conn(srv, zh_pipe_conn(&third, 1)) == ZH_OK);
+        FZ_CHECK(zh_conn_write(tcli, get3, sizeof get3 - 1, &n) == ZH_OK && n == sizeof get3 - 1);
+        FZ_CHECK(zh_conn_shutdown_write(tcli) == ZH_OK);
+        for (int k = 0; k < 64 && !zh_pipe_end_closed(&third, 1); k++) {
+            zh_server_pump(srv, 0);
+            while (zh_conn_read(tcli, tmp, sizeof tmp, &n) == ZH_OK && n > 0)
+                fz_log_put(&tout, tmp, n);
         }
-        FZ_CHECK(finals <= 1);
-        if (!(mode & 3u) && !unsendable)
-            FZ_CHECK(finals == 1);
-        if (n2 == 1)
-            fz_log_free(&ex2[0].echo);
-        else
-            FZ_CHECK(finals == 0 || zh_response_status(&r) >= 400);
+        FZ_CHECK(zh_pipe_end_closed(&third, 1));
+        while (zh_conn_read(tcli, tmp, sizeof tmp, &n) == ZH_OK && n > 0)
+            fz_log_put(&tout, tmp, n);
+        FZ_CHECK(zh_server_conn_count(srv) == 0);
+        check_single(&tout, get3, &cfg, &r, opt, 0, !unsendable);
+        fz_log_free(&tout);
+        zh_pipe_pair_dispose(&third);
     }
     fz_log_free(&xout);
     zh_response_dispose(&r);

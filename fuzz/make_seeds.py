@@ -274,6 +274,14 @@ def main():
     write(os.path.join(root, "server"), "opt-tiny-pipe-stream", b"\x00\x00\x20\xffZ\x10" + pipelined * 3)
     write(os.path.join(root, "server"), "opt-tiny-pipe-small-buffers", b"\x00\x00\x04\xffZ\x10" +
           pipelined * 6)
+    # server options bits 5-7: the n-th allocation fails (with pool debug: bit 1)
+    for n in range(1, 8):
+        write(os.path.join(root, "server"), "opt-fail-alloc-%d-pool-debug" % n,
+              b"\x00\x00\x00\xffZ" + bytes([n << 5 | 2]) + pipelined)
+        write(os.path.join(root, "server"), "opt-fail-alloc-%d-stream-expect" % n,
+              b"\x00\x00\x20\xffZ" + bytes([n << 5 | 2]) + REQUESTS["expect"] + REQUESTS["big-cookie"])
+        write(os.path.join(root, "server"), "opt-fail-alloc-%d-small-buffers" % n,
+              b"\x00\x02\x04\xffZ" + bytes([n << 5]) + REQUESTS["big-cookie"] + pipelined)
     write(os.path.join(root, "client"), "keepalive-two", b"\x00\x00" + RESPONSES["ok-length"] +
           RESPONSES["chunked"])
     write(os.path.join(root, "client"), "keepalive-continue-then-close", b"\x00\x10" +
