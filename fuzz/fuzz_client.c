@@ -22,7 +22,10 @@
  * another host first (its dialer answers OK without a connection: refused; its pool
  * is then evicted), bit 7 a rude server: it never reads the request and closes its
  * end once it has written everything (the request write fails; the answer already
- * sent is read all the same).
+ * sent is read all the same). After the options byte, "\xffA" and one more byte n
+ * make the (n & 15)-th library allocation of the first request fail (every later
+ * one too when n & 16; zh_alloc_fail_after): that request may then fail (with
+ * no body), never succeed with anything but the model's response.
  * Properties (abort on violation): the client answers ZH_OK exactly when
  * zh_response_parse (plus *_parse_eof at the end of the bytes) reads a complete
  * final response (1xx skipped) from the same bytes, and then with the same status,
@@ -37,6 +40,7 @@
 #include <string.h>
 
 #include "fuzz_support.h"
+#include "zhttp/alloc.h"
 #include "zhttp/client.h"
 #include "zhttp/conn.h"
 #include "zhttp/msg.h"
@@ -240,6 +244,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         in.n -= 2;
         opt = fz_take_byte(&in);
     }
+    uint8_t fault = 0;
+    if (in.n >= 2 && in.p[0] == 0xff && in.p[1] == 'A') {
+        in.p += 2;
+        in.n -= 2;
+        fault = fz_take_byte(&in);
+    }
     zh_slice method = zh_slice_from_cstr(methods[sel & 7u]);
 
     zh_request req;
@@ -304,7 +314,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(zh_headers_add(zh_request_headers(&req), ZH_SLICE_LIT("X-Pad"),
                                 (zh_slice){ pad, sizeof pad }) == ZH_OK);
     }
+    uint64_t failures_before = zh_alloc_stats_get().failures;
+    zh_alloc_fail_after(fault & 15u, (fault & 16u) != 0);
     zh_err rc = zh_client_do(cl, "fuzz.test", 80, &req, &resp);
+    zh_alloc_fail_after(0, false);
+    int faulted = zh_alloc_stats_get().failures != failures_before;
+    if (!(fault & 15u))
+        FZ_CHECK(!faulted);
     count(rc, &t);
 
     if (rc != ZH_OK)
@@ -312,7 +328,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (opt & 8u)
         FZ_CHECK(rc != ZH_OK); /* the User-Agent cannot be sent */
     else if (!upgrade) {
-        if (p.rude && !p.shut && p.cur == 0)
+        if (faulted)
+            /* out of memory: a failure is fine, a wrong success is not */
+            FZ_CHECK(rc != ZH_OK || mrc == ZH_OK);
+        else if (p.rude && !p.shut && p.cur == 0)
             /* a rude server that neither reads nor got all its bytes into the pipe:
              * both ends block writing (a real client times out); no success with
              * a response the server never delivered */
@@ -325,7 +344,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FZ_CHECK(zh_slice_eq(zh_response_body(&resp), zh_response_body(&m)));
         }
     }
-    if ((opt & 1u) && !p.rude && rc == ZH_OK && (zh_slice_eq(method, ZH_SLICE_LIT("POST")) ||
+    if ((opt & 1u) && !p.rude && !faulted && rc == ZH_OK && (zh_slice_eq(method, ZH_SLICE_LIT("POST")) ||
                                       zh_slice_eq(method, ZH_SLICE_LIT("PUT"))))
         FZ_CHECK(bs.step == 4); /* the whole streamed body was sent (a rude server may
                                  * answer early and stop reading) */

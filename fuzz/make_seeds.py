@@ -308,6 +308,12 @@ def main():
     write(os.path.join(root, "client"), "opt-server-closes-idle", b"\x00\x80\xffZ\x04" + ka)
     write(os.path.join(root, "client"), "opt-rude-tiny-pipe", b"\x00\x02\xffZ\x83" + RESPONSES["error-close"])
     write(os.path.join(root, "client"), "opt-rude-keepalive", b"\x00\x80\xffZ\x90" + ka)
+    # "\xffA" + n after the options: the n-th allocation of the first request fails
+    for n in range(1, 9):
+        write(os.path.join(root, "client"), "fail-alloc-%d" % n, b"\x00\x00\xffZ\x00\xffA" + bytes([n]) + ka)
+        write(os.path.join(root, "client"), "fail-alloc-%d-sticky-chunked" % n,
+              b"\x00\x00\xffZ\x10\xffA" + bytes([n | 16]) + RESPONSES["chunked"] + ka)
+    write(os.path.join(root, "client"), "fail-alloc-1-evict", b"\x00\x00\xffZ\x50\xffA\x01" + ka)
     write(os.path.join(root, "client"), "opt-all", b"\x00\x0b\xffZ\x77" + ka)
     write(os.path.join(root, "roundtrip"), "resp-head", b"\x00\x03" + RESPONSES["ok-length"])
     for i, (sel, t) in enumerate(URIS):
