@@ -5,7 +5,8 @@
  *   io byte: bits 0-3 -> the pipe moves at most 1, 2, 3, 5, 8, 13, ... bytes per call
  *   (0: unlimited), bits 4-7 -> the client writes pieces of (n * 37 + 1) bytes.
  *   mode byte: bit 0 the clock runs (+700 ms per step: head/idle/write timeouts fire),
- *   bit 1 zh_server_stop once the traffic is sent (graceful shutdown), bit 2 small
+ *   bit 1 zh_server_stop once the traffic is sent (graceful shutdown; with bit 0 the
+ *   client then waits six steps before its EOF: the grace period may expire), bit 2 small
  *   pooled buffers (256 bytes, raised to the minimum 1024: large heads take the one-off buffer), bits 3-4 timeouts
  *   scaled down (x1, /10, /100, /1000), bit 5 the handler streams the echo through a
  *   body writer (chunked, in small pieces), bit 6 max_conns is 0 (i.e. 1) and a second
@@ -310,7 +311,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fz_log out = { 0 };
     size_t pos = 0;
-    int shut = 0, idle = 0, eof = 0, stopped = 0, steps = 0;
+    int shut = 0, idle = 0, eof = 0, stopped = 0, steps = 0, linger_steps = 0;
     char tmp[4096];
     for (;;) {
         int moved = 0;
@@ -325,13 +326,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 pos = len; /* the server stopped reading: the rest is never sent */
             }
         } else if (!shut) {
-            zh_conn_shutdown_write(cli);
-            shut = moved = 1;
-            if (mode & 2u) {
+            if ((mode & 2u) && !stopped) {
                 zh_server_stop(srv);
                 stopped = 1;
                 if (mode & 64u)
                     FZ_CHECK(zh_server_serve_conn(srv, zh_pipe_conn(&extra, 1)) == ZH_E_SHUTDOWN);
+            }
+            /* with the clock running, a stopped server's connection stays open a
+             * few steps (a request in flight: the grace period may run out) */
+            if ((mode & 3u) == 3u && linger_steps < 6) {
+                linger_steps++;
+                moved = 1;
+            } else {
+                zh_conn_shutdown_write(cli);
+                shut = moved = 1;
             }
         }
         if (mode & 1u)

@@ -274,6 +274,10 @@ def main():
     write(os.path.join(root, "server"), "opt-tiny-pipe-stream", b"\x00\x00\x20\xffZ\x10" + pipelined * 3)
     write(os.path.join(root, "server"), "opt-tiny-pipe-small-buffers", b"\x00\x00\x04\xffZ\x10" +
           pipelined * 6)
+    # zh_server_stop with an unfinished request: the grace period runs out (clock on)
+    for m in (0x03, 0x0b, 0x13, 0x1b, 0x8b, 0x2b):
+        write(os.path.join(root, "server"), "stop-grace-expires-%02x" % m, bytes([0, 0, m]) +
+              REQUESTS["browser-get"] + b"POST /slow HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\nabc")
     # server options bits 5-7: the n-th allocation fails (with pool debug: bit 1)
     for n in range(1, 8):
         write(os.path.join(root, "server"), "opt-fail-alloc-%d-pool-debug" % n,
