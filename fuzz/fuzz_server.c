@@ -23,6 +23,10 @@
  *   (zh_alloc_fail_after; with pool debug every buffer and message is one): the
  *   server must answer 500, or close, and leak nothing; the last response on the
  *   wire may then be cut short and only a prefix of the requests answered.
+ *   After it, "\xffB" + a byte: bit 0 zh_hello_handler (each 200 is "Hello, World!";
+ *   mode bits 5 and 7 are then ignored),
+ *   bit 1 the default clock (CLOCK_MONOTONIC; only without a running clock, scaled
+ *   timeouts or a stop), bit 2 a Server name longer than the server keeps (sent cut).
  *   Unless max_conns is 1 (mode bit 6), a second connection is served beside the
  *   first, carrying one fixed GET.
  * The client writes its bytes as the pipe accepts them, then half-closes; the server
@@ -133,6 +137,12 @@ static void close_handler(zh_ctx *ctx)
     zh_ctx_close_after(ctx);
 }
 
+/* Options of the "\xffB" byte, read by the checks below. */
+static int g_hello, g_long_name;
+static const char long_name[] = "a-server-name-longer-than-the-server-keeps-it-is-cut-at-its-limit-"
+                                "and-what-remains-is-still-sent";
+static const zh_slice hello_body = ZH_SLICE_LIT("Hello, World!");
+
 /* The Server field of a final response: the configured name, none when it is "". */
 static void check_server_field(const zh_response *r, uint8_t opt)
 {
@@ -141,7 +151,9 @@ static void check_server_field(const zh_response *r, uint8_t opt)
     if (opt & 4u)
         FZ_CHECK(!has);
     else
-        FZ_CHECK(has && zh_slice_eq(v, ZH_SLICE_LIT("zhttp")));
+        FZ_CHECK(has && (g_long_name ? v.len > 0 && v.len < sizeof long_name &&
+                                           memcmp(v.ptr, long_name, v.len) == 0
+                                     : zh_slice_eq(v, ZH_SLICE_LIT("zhttp"))));
 }
 
 static size_t model(const char *buf, size_t len, const zh_parse_config *cfg, expected *ex);
@@ -177,7 +189,10 @@ static void check_single(const fz_log *out, const char *req, const zh_parse_conf
         if (st == 200) {
             zh_slice body = zh_response_body(r);
             FZ_CHECK(n2 == 1);
-            FZ_CHECK(body.len == ex2[0].echo.len && memcmp(body.ptr, ex2[0].echo.p, body.len) == 0);
+            if (g_hello)
+                FZ_CHECK(zh_slice_eq(body, hello_body));
+            else
+                FZ_CHECK(body.len == ex2[0].echo.len && memcmp(body.ptr, ex2[0].echo.p, body.len) == 0);
         }
     }
     FZ_CHECK(finals <= 1);
@@ -247,6 +262,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         in.n -= 2;
         opt = fz_take_byte(&in);
     }
+    uint8_t opt2 = 0;
+    if (in.n >= 2 && in.p[0] == 0xff && in.p[1] == 'B') {
+        in.p += 2;
+        in.n -= 2;
+        opt2 = fz_take_byte(&in);
+    }
+    g_hello = opt2 & 1u;
+    if (g_hello)
+        mode &= (uint8_t)~0xa0u; /* neither streaming nor closing: hello it is */
+    g_long_name = (opt2 & 4u) && !(opt & 12u);
     const char *buf = (const char *)in.p;
     size_t len = in.n, piece = (size_t)(io >> 4) * 37 + 1;
     bool pool_debug_was = zh_pool_debug();
@@ -264,6 +289,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sc.server_name = "";
     if (opt & 8u)
         sc.server_name = "bad\r\nname";
+    if (g_hello)
+        sc.handler = zh_hello_handler;
+    if (g_long_name)
+        sc.server_name = long_name;
     int unsendable = (opt & 8u) != 0;
     unsigned fail_at = opt >> 5;
     /* a write timeout may fire, or a failed allocation close a connection */
@@ -272,6 +301,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t now = 1000;
     sc.clock = test_clock;
     sc.clock_ud = &now;
+    if ((opt2 & 2u) && !(mode & 0x1bu))
+        sc.clock = NULL; /* CLOCK_MONOTONIC: its 5 s and more never pass in a run */
     if (mode & 4u)
         sc.buffer_size = 256;
     static const uint32_t scale[4] = { 1, 10, 100, 1000 };
@@ -433,7 +464,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         FZ_CHECK(answered < nreq); /* a 200 answers a request the parser read */
         zh_slice body = zh_response_body(&r);
-        if (!ex[answered].head) {
+        if (!ex[answered].head && g_hello) {
+            FZ_CHECK(zh_slice_eq(body, hello_body));
+        } else if (!ex[answered].head) {
             FZ_CHECK(body.len == ex[answered].echo.len);
             FZ_CHECK(body.len == 0 || memcmp(body.ptr, ex[answered].echo.p, body.len) == 0);
         }

@@ -274,6 +274,11 @@ def main():
     write(os.path.join(root, "server"), "opt-tiny-pipe-stream", b"\x00\x00\x20\xffZ\x10" + pipelined * 3)
     write(os.path.join(root, "server"), "opt-tiny-pipe-small-buffers", b"\x00\x00\x04\xffZ\x10" +
           pipelined * 6)
+    # "\xffB" + a byte: hello handler, default clock, a Server name cut at its limit
+    write(os.path.join(root, "server"), "optb-hello-pipelined", b"\x00\x00\x00\xffB\x01" + pipelined)
+    write(os.path.join(root, "server"), "optb-hello-monotonic-long-name", b"\x00\x00\x00\xffZ\x00\xffB\x07" +
+          pipelined + REQUESTS["head"])
+    write(os.path.join(root, "server"), "optb-monotonic-long-name", b"\x00\x00\x40\xffB\x06" + pipelined)
     # zh_server_stop with an unfinished request: the grace period runs out (clock on)
     for m in (0x03, 0x0b, 0x13, 0x1b, 0x8b, 0x2b):
         write(os.path.join(root, "server"), "stop-grace-expires-%02x" % m, bytes([0, 0, m]) +
