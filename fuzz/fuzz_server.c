@@ -61,6 +61,7 @@
 typedef struct expected {
     fz_log echo;  /* the exact echo body */
     int head;     /* HEAD: no body in the answer */
+    int http10;   /* an HTTP/1.0 request: its answer may end the connection */
 } expected;
 
 static uint64_t test_clock(void *ud)
@@ -240,6 +241,7 @@ static size_t model(const char *buf, size_t len, const zh_parse_config *cfg, exp
         ex[n].echo = (fz_log){ 0 };
         echo_of(&q, &ex[n].echo);
         ex[n].head = zh_slice_eq(zh_request_method(&q), ZH_SLICE_LIT("HEAD"));
+        ex[n].http10 = zh_request_version(&q) == 0;
         n++;
         pos += used;
         if (zh_request_must_close(&q))
@@ -423,11 +425,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     zh_response r;
     zh_response_init(&r);
     size_t off = 0, answered = 0;
-    int ended_with_error = 0;
+    int ended_with_error = 0, ended_with_close = 0;
     if (fz_verbose())
         fprintf(stderr, "server: wrote %zu bytes:\n%.*s\n", out.len, (int)out.len, out.p);
     while (off < out.len) {
         FZ_CHECK(!ended_with_error); /* nothing after an error response */
+        FZ_CHECK(!ended_with_close); /* nor after one that said Connection: close */
         size_t used = 0;
         zh_slice method = answered < nreq && ex[answered].head ? ZH_SLICE_LIT("HEAD")
                                                              : ZH_SLICE_LIT("GET");
@@ -463,6 +466,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         }
         FZ_CHECK(answered < nreq); /* a 200 answers a request the parser read */
+        /* A response may end the connection: the handler asked for it, the request
+         * was HTTP/1.0 without keep-alive, or a streamed body had to be delimited
+         * by the close for an HTTP/1.0 peer (RFC 9112 §6.3 rule 8, §9.3). */
+        zh_slice conn;
+        if (zh_headers_get(zh_response_headers(&r), ZH_SLICE_LIT("Connection"), &conn) &&
+            zh_list_has_token(conn, ZH_SLICE_LIT("close")))
+            ended_with_close = 1;
         zh_slice body = zh_response_body(&r);
         if (!ex[answered].head && g_hello) {
             FZ_CHECK(zh_slice_eq(body, hello_body));
@@ -474,8 +484,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (mode & 128u)
         FZ_CHECK(answered <= 1); /* Connection: close after the first */
-    if (!ended_with_error && !(mode & 3u) && !may_truncate && !unsendable)
-        FZ_CHECK(answered == ((mode & 128u) && nreq > 1 ? 1 : nreq));
+    if (!ended_with_error && !(mode & 3u) && !may_truncate && !unsendable) {
+        FZ_CHECK(answered == ((mode & 128u) && nreq > 1 ? 1 : nreq) ||
+                 (ended_with_close && answered < nreq));
+        /* a close before the last request is owed only to HTTP/1.0 framing */
+        FZ_CHECK(!ended_with_close || answered == nreq || (mode & 128u) ||
+                 ex[answered - 1].http10);
+    }
 
     /* the second connection: its one request, answered whatever the first did */
     static const char get2[] = "GET /second?x=1 HTTP/1.1\r\nHost: two\r\n\r\n";
