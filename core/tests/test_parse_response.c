@@ -149,20 +149,13 @@ static size_t expected_offset(const resp_case *c)
 static void check_ok(const resp_case *c, const char *buf, size_t len, const zh_response_head *h,
                      size_t consumed, const char *where)
 {
-    char got[4096];
     ck_assert_msg(consumed == c->len - c->body, "%s: consumed %zu", where, consumed);
     ck_assert_msg(h->version_minor == c->minor, "%s: minor %d", where, h->version_minor);
     ck_assert_msg(h->status == c->status, "%s: status %d", where, h->status);
     ck_assert_msg(pt_slice_is(h->reason, c->reason), "%s: reason '%.*s'", where, (int)h->reason.len,
                   h->reason.ptr);
     ck_assert_msg(pt_slice_within(h->reason, buf, len), "%s: reason outside the input", where);
-    ck_assert_msg(h->num_fields <= h->fields_cap, "%s: %zu fields", where, h->num_fields);
-    pt_fields_str(h->fields, h->num_fields, got, sizeof got);
-    ck_assert_msg(strcmp(got, c->fields) == 0, "%s: fields\n%s\nwant\n%s", where, got, c->fields);
-    for (size_t i = 0; i < h->num_fields; i++)
-        ck_assert_msg(pt_slice_within(h->fields[i].name, buf, len) &&
-                          pt_slice_within(h->fields[i].value, buf, len),
-                      "%s: field %zu outside the input", where, i);
+    pt_check_fields(h->fields, h->num_fields, h->fields_cap, c->fields, buf, len, where);
 }
 
 static void run_case(const resp_case *c, bool scalar)
@@ -182,22 +175,10 @@ static void run_case(const resp_case *c, bool scalar)
         snprintf(where, sizeof where, "line %d, %zu of %zu bytes, scalar=%d", c->line, p, c->len, scalar);
         h.error_offset = (size_t)-1;
         zh_err e = zh_parse_response_head(buf, p, &cfg, &h, &consumed);
-        if (p == c->len || (c->err == ZH_OK && p >= want_consumed)) {
-            ck_assert_msg(e == c->err, "%s: got %s, want %s", where, zh_error_name(e), zh_error_name(c->err));
-            if (e == ZH_OK)
-                check_ok(c, buf, p, &h, consumed, where);
-        } else if (c->err == ZH_OK || c->err == ZH_INCOMPLETE) {
-            ck_assert_msg(e == ZH_INCOMPLETE, "%s: prefix got %s", where, zh_error_name(e));
-        } else {
-            ck_assert_msg(e == ZH_INCOMPLETE || e == c->err, "%s: prefix got %s, want %s or incomplete",
-                          where, zh_error_name(e), zh_error_name(c->err));
-        }
-        if (e != ZH_OK && e != ZH_INCOMPLETE) {
-            ck_assert_msg(h.error_offset < p, "%s: error_offset %zu past the input", where, h.error_offset);
-            if (want_off != (size_t)-1)
-                ck_assert_msg(h.error_offset == want_off, "%s: error_offset %zu, want %zu", where,
-                              h.error_offset, want_off);
-        }
+        bool whole = p == c->len || (c->err == ZH_OK && p >= want_consumed);
+        pt_check_verdict(e, c->err, whole, h.error_offset, want_off, p, where);
+        if (whole && e == ZH_OK)
+            check_ok(c, buf, p, &h, consumed, where);
         guard_free(buf, p);
     }
 }

@@ -1,5 +1,6 @@
 #include "ptest.h"
 
+#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,5 +99,36 @@ void pt_guard_release(void)
     while (nguarded > 0) {
         nguarded--;
         guard_free(guarded[nguarded].p, guarded[nguarded].n);
+    }
+}
+
+void pt_check_fields(const zh_field *f, size_t n, size_t cap, const char *want, const void *buf,
+                     size_t len, const char *where)
+{
+    char got[4096];
+    ck_assert_msg(n <= cap, "%s: %zu fields", where, n);
+    pt_fields_str(f, n, got, sizeof got);
+    ck_assert_msg(strcmp(got, want) == 0, "%s: fields\n%s\nwant\n%s", where, got, want);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(pt_slice_within(f[i].name, buf, len) && pt_slice_within(f[i].value, buf, len),
+                      "%s: field %zu outside the input", where, i);
+}
+
+void pt_check_verdict(zh_err e, zh_err want, bool whole, size_t error_offset, size_t want_off,
+                      size_t p, const char *where)
+{
+    if (whole) {
+        ck_assert_msg(e == want, "%s: got %s, want %s", where, zh_error_name(e), zh_error_name(want));
+    } else if (want == ZH_OK || want == ZH_INCOMPLETE) {
+        ck_assert_msg(e == ZH_INCOMPLETE, "%s: prefix got %s", where, zh_error_name(e));
+    } else {
+        ck_assert_msg(e == ZH_INCOMPLETE || e == want, "%s: prefix got %s, want %s or incomplete",
+                      where, zh_error_name(e), zh_error_name(want));
+    }
+    if (e != ZH_OK && e != ZH_INCOMPLETE) {
+        ck_assert_msg(error_offset < p, "%s: error_offset %zu past the input", where, error_offset);
+        if (want_off != (size_t)-1)
+            ck_assert_msg(error_offset == want_off, "%s: error_offset %zu, want %zu", where,
+                          error_offset, want_off);
     }
 }

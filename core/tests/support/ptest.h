@@ -31,6 +31,18 @@ const char *pt_escape(const char *p, size_t n, char *out, size_t cap);
 zh_slice pt_guard_slice(const char *s);
 void pt_guard_release(void);
 
+/* Asserts that the n parsed fields (at most cap) dump as `want` (pt_fields_str
+ * form) and that every name and value points into buf[0..len). */
+void pt_check_fields(const zh_field *f, size_t n, size_t cap, const char *want, const void *buf,
+                     size_t len, const char *where);
+
+/* Asserts the verdict of one parse of a prefix in a split test: `whole` when the
+ * prefix holds the whole message (then e must be want exactly), otherwise
+ * ZH_INCOMPLETE, or want itself when want is an error. On an error, error_offset
+ * must lie inside the prefix (p bytes) and equal want_off unless that is (size_t)-1. */
+void pt_check_verdict(zh_err e, zh_err want, bool whole, size_t error_offset, size_t want_off,
+                      size_t p, const char *where);
+
 /* Offset of the first occurrence of needle in hay[0..n), or (size_t)-1. */
 size_t pt_find(const char *hay, size_t n, const char *needle);
 
